@@ -1,0 +1,55 @@
+# The README's commands. `make run` and `make test` do all the set-up on a fresh machine.
+PY      := .venv/bin/python
+PIP     := .venv/bin/pip
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/medgen
+export REDIS_URL    ?= redis://127.0.0.1:6379/0
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+BENCH_N ?= 100000
+
+.PHONY: venv run worker test test-fast lint format bench redis browser migrate clean
+
+# The virtualenv is rebuilt whenever a requirements file changes.
+.venv/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3.11 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+venv: .venv/.installed
+
+redis:
+	@scripts/ensure-redis.sh "$(REDIS_URL)"
+
+browser:
+	@scripts/ensure-chromium.sh
+
+migrate: venv redis
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	@scripts/run.sh "$(HOST)" "$(PORT)"
+
+worker: venv redis
+	$(PY) manage.py rqworker default
+
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: venv
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+test: lint redis browser
+	$(PY) -m pytest
+
+# Engine tests only: no database, Redis or browser needed.
+test-fast: venv
+	$(PY) -m pytest tests/engine
+
+bench: venv
+	$(PY) scripts/bench.py --count $(BENCH_N)
+
+clean:
+	rm -rf .venv .pytest_cache .ruff_cache bench-out

@@ -1,0 +1,35 @@
+"""MedGen's generation engine: scenario in, synthetic exercise casualties out.
+
+Plain Python: no Django, no settings, no environment, no wall clock, no global random.
+Same scenario and seed give byte-identical files. See docs/engine-api.md.
+"""
+
+__version__ = "0.1.0"
+
+from generation.plan import Plan, make_plan
+from generation.presets import load_preset, preset_catalog, preset_names
+from generation.records import generate_chunk
+from generation.runner import Cancelled, Progress, Result, generate
+from generation.scenario import Issue, Scenario, ScenarioError
+from generation.seeds import resolve_seed
+from generation.writers import FORMATS, OutputFile
+
+__all__ = [
+    "FORMATS",
+    "Cancelled",
+    "Issue",
+    "OutputFile",
+    "Plan",
+    "Progress",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "generate",
+    "generate_chunk",
+    "load_preset",
+    "make_plan",
+    "preset_catalog",
+    "preset_names",
+    "resolve_seed",
+]

@@ -1,0 +1,98 @@
+"""What happened to a casualty: mechanism, coded conditions with body sites, triage
+and evacuation precedence."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from generation.tables import Choice, ConditionOption, Tables
+
+CATEGORY_NAMES = ("battle_injury", "non_battle_injury", "disease")
+
+
+def battle_injury(
+    rng: random.Random, tables: Tables, warfare: int, killed: bool
+) -> tuple[str, str, list[dict[str, Any]], str]:
+    """(mechanism, triage, conditions, region of the main wound) for a battle casualty.
+
+    Triage comes from the warfare type's weights; the wounds fit the triage, so a T1 has
+    severe wounds. The killed carry severe wounds and triage DEAD.
+    """
+    mechanism = tables.mechanisms[warfare].pick(rng)
+    triage = "DEAD" if killed else tables.battle_triage[warfare].pick(rng)
+    severity = "T1" if triage in ("DEAD", "T4") else triage
+    region = tables.regions.pick(rng)
+    conditions = [
+        _condition(rng, tables, tables.battle_conditions[(mechanism, region, severity)], region)
+    ]
+    if mechanism == "explosive" and rng.random() < 0.35:  # blast often wounds twice
+        second = tables.regions.pick(rng)
+        extra = _condition(
+            rng, tables, tables.battle_conditions[(mechanism, second, severity)], second
+        )
+        if extra["code"] != conditions[0]["code"]:
+            conditions.append(extra)
+    secondary = severity == "T1" and mechanism in tables.secondary_mechanisms
+    if secondary and rng.random() < tables.battle_secondary_probability:
+        conditions.append(_condition(rng, tables, tables.battle_secondary, region))
+    return mechanism, triage, conditions, region
+
+
+def non_battle_injury(
+    rng: random.Random, tables: Tables
+) -> tuple[str, str, list[dict[str, Any]], str]:
+    """Heat and cold injuries replace part of the ordinary ones in such environments."""
+    triage = tables.dnbi_triage["non_battle_injury"].pick(rng)
+    draw = rng.random()
+    if tables.heat and draw < tables.heat_share:
+        return (
+            "environmental",
+            triage,
+            [_condition(rng, tables, tables.heat[triage], "other")],
+            "other",
+        )
+    if tables.cold and draw < tables.heat_share + tables.cold_share:
+        return (
+            "environmental",
+            triage,
+            [_condition(rng, tables, tables.cold[triage], "other")],
+            "other",
+        )
+    mechanism = tables.non_battle_mechanisms.pick(rng)
+    return mechanism, triage, [_condition(rng, tables, tables.non_battle[triage], "other")], "other"
+
+
+def disease(rng: random.Random, tables: Tables) -> tuple[str, str, list[dict[str, Any]], str]:
+    triage = tables.dnbi_triage["disease"].pick(rng)
+    if rng.random() < tables.psychiatric_share:
+        return (
+            "psychological",
+            triage,
+            [_condition(rng, tables, tables.psychiatric[triage], "other")],
+            "other",
+        )
+    return "illness", triage, [_condition(rng, tables, tables.disease[triage], "other")], "other"
+
+
+def precedence(tables: Tables, triage: str, region: str, category: int) -> str | None:
+    """Evacuation precedence from triage; torso wounds of a T1 need a surgeon first."""
+    if triage == "DEAD":
+        return None
+    value = tables.precedence_by_triage[triage]
+    if value == "urgent" and category == 0 and region in tables.urgent_surgical_regions:
+        return "urgent_surgical"
+    return value
+
+
+def _condition(
+    rng: random.Random, tables: Tables, options: Choice[ConditionOption], region: str
+) -> dict[str, Any]:
+    (code, display), site, from_region = options.pick(rng)
+    if from_region:
+        site = tables.sites[region].pick(rng)
+    return {
+        "code": code,
+        "display": display,
+        "body_site": {"code": site[0], "display": site[1]} if site else None,
+    }

@@ -1,0 +1,122 @@
+"""The journey through the chain of care and its outcome.
+
+An outcome (KIA, DOW at a role, RTD from a role, or evacuated out of theatre) is drawn
+first from the category's and triage's table; the timeline is then built to reach it:
+injury at the point of injury, arrival and departure at each role on the way, every
+time drawn from the configured window for the casualty's precedence and leg, strictly
+increasing.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+
+from generation.tables import Tables
+
+IN_THEATRE = ("R1", "R2", "R3")
+MINUTE = 60
+
+Timeline = list[tuple[int, str, str]]  # (seconds after start, facility, event)
+
+
+def killed_in_action(
+    rng: random.Random, tables: Tables, t0: int
+) -> tuple[Timeline, str, str | None, int]:
+    """Death before reaching any facility; time of death after F5's profile."""
+    low, high = tables.kia_minutes.pick(rng)
+    died = t0 + max(1, int(rng.uniform(low, high) * MINUTE))
+    return [(t0, "POI", "injury"), (died, "POI", "death")], "KIA", None, died
+
+
+def journey(
+    rng: random.Random, tables: Tables, category: str, triage: str, precedence: str, t0: int
+) -> tuple[Timeline, str, str | None, int]:
+    """(timeline, outcome, outcome facility, outcome time) for a casualty who lives to care."""
+    care = tables.scenario.care
+    outcome, target = _resolve(tables.outcomes[(category, triage)].pick(rng), care.roles)
+    path = [role for role in IN_THEATRE if role in care.roles and _before_or_at(role, target)]
+    urgent = precedence in ("urgent", "urgent_surgical") and len(path) > 1 and path[0] == "R1"
+    if urgent and rng.random() < tables.skip_r1_for_urgent:
+        path = path[1:]  # helicopter straight to surgery
+    timeline: Timeline = [(t0, "POI", "injury")]
+    now, here = t0, "POI"
+    for role in path:
+        now = _after(now, _transit(rng, tables, here, role, precedence))
+        timeline.append((now, role, "arrival"))
+        here = role
+        if role == path[-1]:
+            break
+        now = _after(now, _window(rng, care.holding_window(role, precedence)))
+        timeline.append((now, role, "departure"))
+    return _finish(rng, tables, timeline, outcome, here, precedence, now)
+
+
+def _finish(
+    rng: random.Random,
+    tables: Tables,
+    timeline: Timeline,
+    outcome: str,
+    here: str,
+    precedence: str,
+    now: int,
+) -> tuple[Timeline, str, str | None, int]:
+    care = tables.scenario.care
+    if outcome == "RTD":
+        low, mode, high = tables.rtd_stay[here]
+        now = _after(now, int(rng.triangular(low, high, mode) * MINUTE))
+        timeline.append((now, here, "rtd"))
+        return timeline, "RTD", here, now
+    if outcome == "DOW":
+        stay = _window(rng, care.holding_window(here, precedence))
+        now = _after(now, int(stay * rng.uniform(0.05, 1.0)))
+        timeline.append((now, here, "death"))
+        return timeline, "DOW", here, now
+    now = _after(now, _window(rng, care.holding_window(here, precedence)))
+    timeline.append((now, here, "evacuated"))
+    if "R4" not in care.roles:
+        return timeline, "EVACUATED", here, now
+    now = _after(now, _transit(rng, tables, here, "R4", precedence))
+    timeline.append((now, "R4", "arrival"))
+    return timeline, "EVACUATED", "R4", now
+
+
+def _resolve(key: str, roles: tuple[str, ...]) -> tuple[str, str]:
+    """'RTD@R2' -> ('RTD', nearest present role at or above R2, else below)."""
+    outcome, _, role = key.partition("@")
+    present = [r for r in IN_THEATRE if r in roles]
+    if not role:
+        return outcome, present[-1]
+    above = [r for r in present if r >= role]
+    return outcome, (above[0] if above else present[-1])
+
+
+def _before_or_at(role: str, target: str) -> bool:
+    return role <= target
+
+
+def _transit(rng: random.Random, tables: Tables, here: str, there: str, precedence: str) -> int:
+    """Seconds between two facilities; a skipped role's legs are flown as one, faster."""
+    legs = _legs(here, there)
+    seconds = sum(
+        _window(rng, tables.scenario.care.transit_window(leg, precedence)) for leg in legs
+    )
+    if len(legs) > 1:
+        seconds = int(seconds * 0.7)
+    return int(seconds * tables.transit_factor)
+
+
+@cache
+def _legs(here: str, there: str) -> tuple[str, ...]:
+    chain = ("POI", "R1", "R2", "R3", "R4")
+    a, b = chain.index(here), chain.index(there)
+    return tuple(f"{chain[i]}-{chain[i + 1]}" for i in range(a, b))
+
+
+def _window(rng: random.Random, window: tuple[float, float, float]) -> int:
+    low, mode, high = window
+    return int(rng.triangular(low, high, mode) * MINUTE)
+
+
+def _after(now: int, seconds: int) -> int:
+    return now + max(MINUTE, seconds)

@@ -1,0 +1,90 @@
+"""The person behind a casualty: name, sex, age, birth date, blood group, ids, rank, unit."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import date, timedelta
+from functools import cache
+
+from generation.tables import Nation, Tables
+
+_ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O, Q: they read as digits
+
+
+def person(
+    rng: random.Random, tables: Tables, nation: Nation, injury_day: date
+) -> dict[str, object]:
+    """Demographic fields for one casualty of `nation` injured on `injury_day`."""
+    female = rng.random() < tables.scenario.female_share
+    sex = 1 if female else 0
+    family = int(rng.random() * len(nation.family[0]))
+    age = tables.ages.pick(rng)
+    return {
+        "name": {
+            "given": nation.given[sex][int(rng.random() * len(nation.given[sex]))],
+            "family": nation.family[sex][family],
+        },
+        "sex": "female" if female else "male",
+        "birth_date": birth_date(rng, injury_day, age).isoformat(),
+        "age": age,
+        "blood_group": nation.blood_groups.pick(rng),
+        "service_number": service_number(rng, _template(nation.service_number)),
+        "rank": tables.ranks_by_age[age].pick(rng),
+    }
+
+
+def birth_date(rng: random.Random, on: date, age: int) -> date:
+    """A birth date that makes the person exactly `age` years old on `on`."""
+    try:
+        latest = on.replace(year=on.year - age)
+    except ValueError:  # 29 February in a non-leap year
+        latest = on.replace(year=on.year - age, day=28)
+    try:
+        earliest = on.replace(year=on.year - age - 1)
+    except ValueError:
+        earliest = on.replace(year=on.year - age - 1, day=28)
+    return latest - timedelta(days=int(rng.random() * (latest - earliest).days))
+
+
+def service_number(rng: random.Random, parts: tuple[tuple[str, int], ...]) -> str:
+    """Fill a compiled national template (see `_template`)."""
+    out = []
+    for kind, length in parts:
+        if kind == "#":
+            out.append(f"{int(rng.random() * 10**length):0{length}d}")
+        elif kind == "@":
+            out.append("".join(_LETTERS[int(rng.random() * 23)] for _ in range(length)))
+        else:
+            out.append(kind)
+    return "".join(out)
+
+
+@cache
+def _template(template: str) -> tuple[tuple[str, int], ...]:
+    """'@@-####' -> (('@', 2), ('-', 0), ('#', 4)): '#' digit, '@' letter, else literal."""
+    runs = re.findall(r"#+|@+|[^#@]+", template)
+    return tuple((run[0], len(run)) if run[0] in "#@" else (run, 0) for run in runs)
+
+
+def unit(rng: random.Random, tables: Tables, front: int, nation: str, naval: bool) -> str:
+    """One of a few units per (front, nation): casualties of a sector share units."""
+    branches = tables.naval_unit_branches if naval else tables.unit_branches
+    return _units(tables.front_names[front], nation, branches)[int(rng.random() * 4)]
+
+
+@cache
+def _units(front: str, nation: str, branches: tuple[str, ...]) -> tuple[str, ...]:
+    # Seeded by names only, so a front's units are the same in every chunk and run.
+    rng = random.Random(f"units:{front}:{nation}:{'/'.join(branches)}")
+    return tuple(
+        f"{ordinal(rng.randint(1, 4))} Battalion, {ordinal(rng.randint(1, 40))} "
+        f"{rng.choice(branches)} Brigade ({nation})"
+        for _ in range(4)
+    )
+
+
+def ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else _ORDINAL_SUFFIX.get(number % 10, "th")
+    return f"{number}{suffix}"

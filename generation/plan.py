@@ -1,0 +1,280 @@
+"""The arrival plan: when, where and in which casualty event each casualty happens.
+
+The plan holds exactly `total_patients` casualties as compact arrays, in injury-time
+order, so that any range of patients can be generated alone from it. Steps:
+
+1. Special events get their sizes and days (random day when none is given).
+2. The other casualties are spread over days by the tempo profile, with day-to-day
+   spread set by intensity, through an exact largest-remainder allocation.
+3. Each casualty of a day gets a category from the injury mix; battle injuries are
+   grouped into casualty events (intensity sets cluster size and mass-casualty chance),
+   disease and non-battle injuries are events of one.
+4. Every event gets a warfare type and a front by deficit (so realised shares track the
+   configured ones), an hour from its hour-of-day pattern, and spreads its casualties
+   over its window without leaving its day.
+5. Casualties are sorted by time; events are renumbered in order of first casualty.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from array import array
+from dataclasses import dataclass
+
+from generation import reference
+from generation.scenario import CATEGORIES, Scenario, SpecialEvent
+from generation.tables import Choice, Tables, compile_tables, local_day_offset
+
+DAY = 86_400
+EVENT_BITS = 22  # room for 4M events in the packed sort key
+
+KIND_SINGLE, KIND_GROUP, KIND_MASCAL = 0, 1, 2
+SPECIAL_KINDS = {"offensive": 3, "ambush": 4, "mass_casualty": 5}
+KIND_NAMES = ("single", "group", "mass_casualty", "offensive", "ambush", "mass_casualty")
+BATTLE, NON_BATTLE, DISEASE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Exactly `total` casualties in time order, plus their events."""
+
+    scenario: Scenario
+    seed: int
+    times: array  # seconds after scenario start, non-decreasing
+    event_of: array  # event index per casualty
+    event_category: array  # BATTLE / NON_BATTLE / DISEASE
+    event_warfare: array  # index into scenario.warfare
+    event_front: array  # index into scenario.fronts
+    event_kind: array  # KIND_* codes
+    event_size: array
+
+    @property
+    def total(self) -> int:
+        return len(self.times)
+
+    def is_mass_casualty(self, event: int) -> bool:
+        kind = self.event_kind[event]
+        threshold = reference.warfare()["mascal"]["threshold"]
+        return (
+            kind in (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])
+            or self.event_size[event] >= threshold
+        )
+
+
+def make_plan(scenario: Scenario, seed: int, tables: Tables | None = None) -> Plan:
+    """Build the arrival plan for exactly scenario.total_patients casualties."""
+    tables = tables or compile_tables(scenario)
+    builder = _PlanBuilder(scenario, tables, random.Random(f"medgen-plan:{seed}"))
+    specials = builder.special_sizes()
+    counts = allocate(
+        scenario.total_patients - sum(s for _, s, _ in specials), builder.day_weights()
+    )
+    for day in range(scenario.days):
+        builder.add_day(day, counts[day], [(e, size) for e, size, d in specials if d == day])
+    return builder.finish(seed)
+
+
+def allocate(total: int, weights: list[float]) -> list[int]:
+    """Largest-remainder allocation: integers proportional to weights summing to total."""
+    scale = total / sum(weights)
+    exact = [w * scale for w in weights]
+    counts = [math.floor(x) for x in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (counts[i] - exact[i], i))
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def tempo_profile(tempo: str, days: int) -> list[float]:
+    """Relative casualty weight per day for a tempo."""
+    xs = [d / (days - 1) if days > 1 else 0.5 for d in range(days)]
+    shapes = {
+        "sustained": lambda x, d: 1.0,
+        "escalating": lambda x, d: 0.4 + 1.4 * x,
+        "declining": lambda x, d: 1.8 - 1.4 * x,
+        "surge": lambda x, d: 0.5 + 1.5 * math.exp(-(((x - 0.4) / 0.2) ** 2)),
+        "intermittent": lambda x, d: 1.3 if d % 2 == 0 else 0.4,
+    }
+    return [shapes[tempo](x, d) for d, x in enumerate(xs)]
+
+
+class _PlanBuilder:
+    def __init__(self, scenario: Scenario, tables: Tables, rng: random.Random) -> None:
+        self.scenario, self.tables, self.rng = scenario, tables, rng
+        self.intensity = reference.warfare()["intensity"][scenario.intensity]
+        self.mascal = reference.warfare()["mascal"]
+        self.specials = reference.warfare()["special_events"]
+        self.category = Choice.of([(i, share) for i, (_, share) in enumerate(scenario.injury_mix)])
+        self.start_offset = local_day_offset(scenario)
+        self.warfare_deficit = _Deficit([share for _, share in scenario.warfare])
+        self.front_deficit = _Deficit([front.share for front in scenario.fronts])
+        self.events: dict[str, array] = {
+            key: array("l") for key in ("category", "warfare", "front", "kind", "size")
+        }
+        self.times = array("l")
+        self.event_of = array("l")
+
+    # 1. special events and 2. days
+
+    def special_sizes(self) -> list[tuple[SpecialEvent, int, int]]:
+        """(event, size, 0-based day); sizes trimmed from the last so the total holds."""
+        chosen = []
+        for event in self.scenario.special_events:
+            size = self.rng.randint(*event.size)
+            day = (event.day or self.rng.randint(1, self.scenario.days)) - 1
+            chosen.append([event, size, day])
+        excess = sum(size for _, size, _ in chosen) - self.scenario.total_patients
+        for item in reversed(chosen):
+            cut = min(excess, item[1] - item[0].size[0]) if excess > 0 else 0
+            item[1] -= cut
+            excess -= cut
+        return [(e, s, d) for e, s, d in chosen]
+
+    def day_weights(self) -> list[float]:
+        sigma = self.intensity["day_sigma"]
+        profile = tempo_profile(self.scenario.tempo, self.scenario.days)
+        return [w * math.exp(self.rng.gauss(0, sigma) - sigma * sigma / 2) for w in profile]
+
+    # 3. and 4. one day
+
+    def add_day(self, day: int, count: int, specials: list[tuple[SpecialEvent, int]]) -> None:
+        keys: list[int] = []
+        per_category = [0, 0, 0]
+        for _ in range(count):
+            per_category[self.category.pick(self.rng)] += 1
+        for event, size in specials:
+            if size:
+                self.add_special(day, event, size, keys)
+        self.add_battle_events(day, per_category[BATTLE], keys)
+        for category in (NON_BATTLE, DISEASE):
+            for _ in range(per_category[category]):
+                self.add_event(day, category, KIND_SINGLE, 1, None, keys)
+        keys.sort()
+        mask = (1 << EVENT_BITS) - 1
+        self.times.extend(key >> EVENT_BITS for key in keys)
+        self.event_of.extend(key & mask for key in keys)
+
+    def add_battle_events(self, day: int, remaining: int, keys: list[int]) -> None:
+        while remaining > 0:
+            warfare = self.warfare_deficit.pick(1)
+            kind, size = self.event_size(warfare)
+            size = min(size, remaining)
+            self.add_event(day, BATTLE, kind, size, warfare, keys)
+            remaining -= size
+
+    def event_size(self, warfare: int) -> tuple[int, int]:
+        spec = reference.warfare()["types"][self.tables.warfare_names[warfare]]
+        if self.rng.random() < spec["mascal_probability"] * self.intensity["mascal"]:
+            median, low, high = (
+                self.mascal["size_median"],
+                self.mascal["size_min"],
+                self.mascal["size_max"],
+            )
+            size = round(median * math.exp(self.rng.gauss(0, 0.6)))
+            return KIND_MASCAL, max(low, min(high, size))
+        extra_mean = max(0.0, (spec["event_size_mean"] - 1) * self.intensity["cluster"])
+        extra = int(self.rng.expovariate(1 / extra_mean)) if extra_mean > 0 else 0
+        return (KIND_GROUP if extra else KIND_SINGLE), 1 + extra
+
+    def add_special(self, day: int, event: SpecialEvent, size: int, keys: list[int]) -> None:
+        spec = self.specials[event.type]
+        warfare = self.warfare_deficit.pick(size)
+        hour = self.rng.choice(spec["start_hours"])
+        window = self.rng.uniform(*spec["window_minutes"]) * 60
+        self.add_event(day, BATTLE, SPECIAL_KINDS[event.type], size, warfare, keys, hour, window)
+
+    def add_event(
+        self,
+        day: int,
+        category: int,
+        kind: int,
+        size: int,
+        warfare: int | None,
+        keys: list[int],
+        hour: int | None = None,
+        window: float | None = None,
+    ) -> None:
+        """Record one event and push its casualties' packed (time, event) keys."""
+        rng = self.rng
+        if warfare is None:
+            warfare = self.warfare_deficit.pick(size)
+        else:
+            self.warfare_deficit.add(warfare, size)
+        index = len(self.events["size"])
+        for key, value in zip(
+            ("category", "warfare", "front", "kind", "size"),
+            (category, warfare, self.front_deficit.pick(size), kind, size),
+            strict=True,
+        ):
+            self.events[key].append(value)
+        if hour is None:
+            hours = (
+                self.tables.warfare_hours[warfare] if category == BATTLE else self.tables.dnbi_hours
+            )
+            hour = hours.pick(rng)
+        local = (hour * 3600 + rng.randrange(3600) - self.start_offset) % DAY
+        day_start, day_end = day * DAY, (day + 1) * DAY - 1
+        first = day_start + local
+        if window is None:
+            window = self._window(kind)
+        for _ in range(size):
+            offset = int(rng.random() * window) if size > 1 else 0
+            time = first + offset
+            if time > day_end:  # spill past midnight wraps into the same day
+                time = day_start + (time - day_start) % DAY
+            keys.append((time << EVENT_BITS) | index)
+
+    def _window(self, kind: int) -> float:
+        if kind == KIND_MASCAL:
+            return self.rng.uniform(*self.mascal["window_minutes"]) * 60
+        return 20 * 60.0
+
+    # 5. finish
+
+    def finish(self, seed: int) -> Plan:
+        """Renumber events in order of their first casualty and freeze the arrays."""
+        count = len(self.events["size"])
+        old_to_new = array("l", [-1]) * count
+        order = array("l")
+        for old in self.event_of:
+            if old_to_new[old] < 0:
+                old_to_new[old] = len(order)
+                order.append(old)
+        event_of = array("l", (old_to_new[old] for old in self.event_of))
+        reordered = {
+            key: array("l", (values[old] for old in order)) for key, values in self.events.items()
+        }
+        return Plan(
+            scenario=self.scenario,
+            seed=seed,
+            times=self.times,
+            event_of=event_of,
+            event_category=reordered["category"],
+            event_warfare=reordered["warfare"],
+            event_front=reordered["front"],
+            event_kind=reordered["kind"],
+            event_size=reordered["size"],
+        )
+
+
+class _Deficit:
+    """Assigns items to buckets so realised totals track target shares closely."""
+
+    def __init__(self, shares: list[float]) -> None:
+        self.shares = shares
+        self.assigned = [0] * len(shares)
+        self.total = 0
+
+    def pick(self, size: int) -> int:
+        after = self.total + size
+        best = max(range(len(self.shares)), key=lambda i: self.shares[i] * after - self.assigned[i])
+        self.add(best, size)
+        return best
+
+    def add(self, bucket: int, size: int) -> None:
+        self.assigned[bucket] += size
+        self.total += size
+
+
+__all__ = ["CATEGORIES", "KIND_NAMES", "Plan", "allocate", "make_plan", "tempo_profile"]

@@ -1,0 +1,77 @@
+"""Reference tables shipped in `generation/data/`, read once per process.
+
+Everything here is immutable after loading; callers must not mutate what they get.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+_DATA = resources.files("generation") / "data"
+
+
+def _load_json(name: str) -> Any:
+    return json.loads((_DATA / name).read_text(encoding="utf-8"))
+
+
+@cache
+def warfare() -> dict[str, Any]:
+    return _load_json("warfare.json")  # type: ignore[no-any-return]
+
+
+@cache
+def care() -> dict[str, Any]:
+    return _load_json("care.json")  # type: ignore[no-any-return]
+
+
+@cache
+def people() -> dict[str, Any]:
+    return _load_json("people.json")  # type: ignore[no-any-return]
+
+
+@cache
+def conditions() -> dict[str, Any]:
+    return _load_json("conditions.json")  # type: ignore[no-any-return]
+
+
+@cache
+def nations() -> dict[str, Any]:
+    return _load_json("nations.json")  # type: ignore[no-any-return]
+
+
+@cache
+def nation_codes() -> frozenset[str]:
+    return frozenset(nations())
+
+
+@cache
+def environment_conditions() -> tuple[str, ...]:
+    return tuple(key for key in warfare()["environment"] if not key.startswith("_"))
+
+
+@cache
+def snomed_terms() -> dict[str, str]:
+    """SNOMED CT code -> term, for every code the engine can emit."""
+    with (_DATA / "snomed.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["term"] for row in csv.DictReader(handle)}
+
+
+@cache
+def presets() -> dict[str, dict[str, Any]]:
+    """Preset name -> scenario document, from data/presets/*.json."""
+    folder = _DATA / "presets"
+    documents = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            documents[entry.name.removesuffix(".json")] = json.loads(entry.read_text("utf-8"))
+    return documents
+
+
+def warm() -> None:
+    """Load every table now (a worker calls this at start, not per job)."""
+    for loader in (warfare, care, people, conditions, nations, snomed_terms, presets):
+        loader()

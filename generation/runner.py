@@ -1,0 +1,153 @@
+"""`generate`: plan, chunks, writers and manifest, the one call the CLI and workers use.
+
+Chunks are rendered (records -> bytes per format) in worker processes when asked, and
+written strictly in order here, with at most a few chunks in flight, so memory stays
+flat however many patients are requested.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from generation import __version__
+from generation.plan import Plan, make_plan
+from generation.records import generate_chunk
+from generation.scenario import Scenario
+from generation.summary import Summary
+from generation.writers import FileWriter, OutputFile, get_format
+
+Sink = Callable[[str], BinaryIO]
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Progress:
+    phase: str  # planning | generating | writing
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Result:
+    seed: int
+    summary: dict[str, Any]
+    files: list[OutputFile]
+
+
+class Cancelled(Exception):
+    """`should_stop` asked to stop; files already opened were closed, not completed."""
+
+
+def generate(
+    scenario: Scenario,
+    *,
+    seed: int,
+    sink: Sink,
+    formats: Sequence[str] = ("json", "csv"),
+    chunk_size: int = 1000,
+    workers: int = 1,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Result:
+    """Generate every patient of `scenario` into the requested formats via `sink`."""
+    chosen = [get_format(name) for name in dict.fromkeys(formats)]
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    report = on_progress or (lambda progress: None)
+    report(Progress("planning", 0, scenario.total_patients))
+    plan = make_plan(scenario, seed)
+    writers = [FileWriter(fmt.filename, sink(fmt.filename), fmt.content_type) for fmt in chosen]
+    summary = Summary()
+    try:
+        for w, fmt in zip(writers, chosen, strict=True):
+            w.write(fmt.header)
+        for first, (bodies, chunk_summary) in _rendered(
+            plan, [f.name for f in chosen], chunk_size, workers
+        ):
+            if should_stop and should_stop():
+                raise Cancelled()
+            for w, fmt, body in zip(writers, chosen, bodies, strict=True):
+                w.write(body if first else fmt.separator + body)
+            summary.merge(chunk_summary)
+            report(Progress("generating", summary.total, plan.total))
+    except BaseException:
+        for w in writers:
+            w.abort()
+        raise
+    report(Progress("writing", plan.total, plan.total))
+    for w, fmt in zip(writers, chosen, strict=True):
+        w.write(fmt.footer)
+    files = [w.close() for w in writers]
+    files.append(_write_manifest(sink, scenario, seed, summary, files))
+    return Result(seed=seed, summary=summary.as_dict(), files=files)
+
+
+def render_range(
+    plan: Plan, formats: Sequence[str], start: int, stop: int
+) -> tuple[list[bytes], Summary]:
+    """Records start..stop rendered in each format, and their counts."""
+    records = generate_chunk(plan, start, stop)
+    summary = Summary()
+    summary.add(records)
+    return [get_format(name).render(records) for name in formats], summary
+
+
+def _rendered(
+    plan: Plan, formats: list[str], chunk_size: int, workers: int
+) -> Iterator[tuple[bool, tuple[list[bytes], Summary]]]:
+    ranges = [
+        (start, min(start + chunk_size, plan.total)) for start in range(0, plan.total, chunk_size)
+    ]
+    if workers <= 1 or len(ranges) == 1:
+        for i, (start, stop) in enumerate(ranges):
+            yield i == 0, render_range(plan, formats, start, stop)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker, initargs=(plan, formats)) as pool:
+        pending: deque[Any] = deque()
+        written = 0
+        for bounds in ranges:
+            pending.append(pool.apply_async(_render_in_worker, bounds))
+            if len(pending) > 2 * workers:  # bounded look-ahead keeps memory flat
+                yield written == 0, pending.popleft().get()
+                written += 1
+        while pending:
+            yield written == 0, pending.popleft().get()
+            written += 1
+
+
+_worker_state: dict[str, Any] = {}
+
+
+def _init_worker(plan: Plan, formats: list[str]) -> None:
+    # Runs once per worker process: the plan crosses the process boundary once.
+    _worker_state["plan"], _worker_state["formats"] = plan, formats
+
+
+def _render_in_worker(start: int, stop: int) -> tuple[list[bytes], Summary]:
+    return render_range(_worker_state["plan"], _worker_state["formats"], start, stop)
+
+
+def _write_manifest(
+    sink: Sink, scenario: Scenario, seed: int, summary: Summary, files: list[OutputFile]
+) -> OutputFile:
+    manifest = {
+        "generator": {"name": "medgen", "version": __version__},
+        "exercise": True,
+        "notice": "SYNTHETIC EXERCISE DATA - not real patients",
+        "seed": seed,
+        "scenario": scenario.to_dict(),
+        "counts": summary.as_dict(),
+        "files": [
+            {"name": f.name, "size": f.size, "sha256": f.sha256, "content_type": f.content_type}
+            for f in files
+        ],
+    }
+    writer = FileWriter(MANIFEST, sink(MANIFEST), "application/json")
+    writer.write((json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+    return writer.close()

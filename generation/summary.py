@@ -1,0 +1,33 @@
+"""Counts over generated records, mergeable across chunks and processes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+FIELDS = ("category", "triage", "outcome", "nationality", "front", "outcome_facility")
+
+
+class Summary:
+    def __init__(self) -> None:
+        self.total = 0
+        self.counts: dict[str, Counter[str]] = {field: Counter() for field in FIELDS}
+
+    def add(self, records: Iterable[dict[str, Any]]) -> None:
+        for record in records:
+            self.total += 1
+            for field in FIELDS:
+                self.counts[field][record[field] or "none"] += 1
+
+    def merge(self, other: Summary) -> None:
+        self.total += other.total
+        for field in FIELDS:
+            self.counts[field].update(other.counts[field])
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: {"total": n, "by_category": {...}, ...}, keys sorted."""
+        result: dict[str, Any] = {"total": self.total}
+        for field in FIELDS:
+            result[f"by_{field}"] = dict(sorted(self.counts[field].items()))
+        return result

@@ -1,0 +1,290 @@
+"""Sampling tables compiled from a Scenario and the reference data.
+
+Everything the engine derives from a scenario before generating lives here, in shapes
+that make per-patient sampling cheap: cumulative weights for `bisect`, tuples, and
+pre-resolved code/display pairs. Compiling is deterministic and pure.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import accumulate
+from typing import Any, Generic, TypeVar
+
+from generation import reference
+from generation.scenario import Scenario
+
+T = TypeVar("T")
+Coded = tuple[str, str]  # (code, display)
+ConditionOption = tuple[Coded, Coded | None, bool]  # condition, site, site drawn from region
+
+
+@dataclass(frozen=True)
+class Choice(Generic[T]):
+    """A weighted choice: `pick(rng)` costs one random() and one bisect."""
+
+    values: tuple[T, ...]
+    cumulative: tuple[float, ...]
+
+    @classmethod
+    def of(cls, weights: dict[T, float] | list[tuple[T, float]]) -> Choice[T]:
+        pairs = list(weights.items()) if isinstance(weights, dict) else list(weights)
+        pairs = [(value, weight) for value, weight in pairs if weight > 0]
+        cumulative = tuple(accumulate(weight for _, weight in pairs))
+        return cls(tuple(value for value, _ in pairs), cumulative)
+
+    def pick(self, rng: random.Random) -> T:
+        return self.values[bisect_right(self.cumulative, rng.random() * self.cumulative[-1])]
+
+    def probability(self, value: T) -> float:
+        index = self.values.index(value)
+        low = self.cumulative[index - 1] if index else 0.0
+        return (self.cumulative[index] - low) / self.cumulative[-1]
+
+
+@dataclass(frozen=True)
+class Nation:
+    code: str
+    given: tuple[tuple[str, ...], tuple[str, ...]]  # male, female
+    family: tuple[tuple[str, ...], tuple[str, ...]]  # parallel male, female forms
+    service_number: str
+    blood_groups: Choice[str]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Compiled, read-only sampling tables for one scenario."""
+
+    scenario: Scenario
+    warfare_names: tuple[str, ...]
+    warfare_hours: tuple[Choice[int], ...]
+    dnbi_hours: Choice[int]
+    mechanisms: tuple[Choice[str], ...]  # per warfare type
+    battle_triage: tuple[Choice[str], ...]  # per warfare type
+    dnbi_triage: dict[str, Choice[str]]
+    front_names: tuple[str, ...]
+    front_nations: tuple[Choice[str], ...]
+    nations: dict[str, Nation]
+    ages: Choice[int]
+    ranks_by_age: dict[int, Choice[str]]
+    regions: Choice[str]
+    sites: dict[str, Choice[Coded]]
+    battle_conditions: dict[tuple[str, str, str], Choice[ConditionOption]]
+    battle_secondary: Choice[ConditionOption]
+    battle_secondary_probability: float
+    secondary_mechanisms: frozenset[str]
+    non_battle: dict[str, Choice[ConditionOption]]
+    non_battle_mechanisms: Choice[str]
+    heat: dict[str, Choice[ConditionOption]] | None
+    cold: dict[str, Choice[ConditionOption]] | None
+    heat_share: float
+    cold_share: float
+    disease: dict[str, Choice[ConditionOption]]
+    psychiatric: dict[str, Choice[ConditionOption]]
+    psychiatric_share: float
+    outcomes: dict[tuple[str, str], Choice[str]]
+    precedence_by_triage: dict[str, str]
+    urgent_surgical_regions: frozenset[str]
+    transit_factor: float
+    rtd_stay: dict[str, tuple[float, float, float]]
+    skip_r1_for_urgent: float
+    kia_minutes: Choice[tuple[int, int]]
+    blood_group_codes: dict[str, Coded]
+    unit_branches: tuple[str, ...]
+    naval_unit_branches: tuple[str, ...]
+
+
+def compile_tables(scenario: Scenario) -> Tables:
+    """Derive every sampling table the engine needs from a validated scenario."""
+    war = reference.warfare()
+    names = tuple(name for name, _ in scenario.warfare)
+    night = _night_shift(scenario)
+    conditions = reference.conditions()
+    return Tables(
+        scenario=scenario,
+        warfare_names=names,
+        warfare_hours=tuple(_hours(war["types"][n]["hours"], night) for n in names),
+        dnbi_hours=_hours(war["dnbi_hours"], 0.0),
+        mechanisms=tuple(Choice.of(war["types"][n]["mechanisms"]) for n in names),
+        battle_triage=tuple(Choice.of(war["types"][n]["triage"]) for n in names),
+        dnbi_triage={k: Choice.of(v) for k, v in conditions["triage"].items() if k[0] != "_"},
+        front_names=tuple(f.name for f in scenario.fronts),
+        front_nations=tuple(Choice.of(list(f.nationalities)) for f in scenario.fronts),
+        nations=_nations(scenario),
+        ages=_ages(),
+        ranks_by_age=_ranks_by_age(),
+        regions=Choice.of(conditions["regions"]),
+        sites={region: Choice.of(_coded_weights(s)) for region, s in conditions["sites"].items()},
+        battle_conditions=_battle_conditions(conditions),
+        battle_secondary=_options(conditions["battle_secondary"]["conditions"]),
+        battle_secondary_probability=conditions["battle_secondary"]["probability"],
+        secondary_mechanisms=frozenset(conditions["battle_secondary"]["mechanisms"]),
+        non_battle=_by_severity(conditions["non_battle"]),
+        non_battle_mechanisms=Choice.of(conditions["non_battle"]["mechanisms"]),
+        heat=_by_severity(conditions["environmental"]["heat"]),
+        cold=_by_severity(conditions["environmental"]["cold"]),
+        heat_share=_environment_max(scenario, "heat_injury_share"),
+        cold_share=_environment_max(scenario, "cold_injury_share"),
+        disease=_by_severity(conditions["disease"]),
+        psychiatric=_by_severity(conditions["disease"]["psychiatric"]),
+        psychiatric_share=conditions["disease"]["psychiatric_share"],
+        outcomes=_outcomes(),
+        precedence_by_triage=dict(reference.care()["precedence_by_triage"]),
+        urgent_surgical_regions=frozenset(reference.care()["urgent_surgical_regions"]),
+        transit_factor=_transit_factor(scenario),
+        rtd_stay={
+            role: tuple(w) for role, w in reference.care()["rtd_stay"].items() if role[0] != "_"
+        },
+        skip_r1_for_urgent=reference.care()["skip_r1_for_urgent"],
+        kia_minutes=Choice.of(
+            [((lo, hi), p) for lo, hi, p in reference.care()["kia"]["time_of_death_minutes"]]
+        ),
+        blood_group_codes=_blood_group_codes(),
+        unit_branches=tuple(reference.people()["unit_branches"]),
+        naval_unit_branches=tuple(reference.people()["naval_unit_branches"]),
+    )
+
+
+def local_day_offset(scenario: Scenario) -> int:
+    """Seconds from local midnight to the scenario start (hour patterns are local)."""
+    start = scenario.start
+    midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    return int((start - midnight) / timedelta(seconds=1))
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _hours(weights: list[float], night_shift: float) -> Choice[int]:
+    """Hour-of-day choice; night operations move weight into the dark hours."""
+    night = set(range(20, 24)) | set(range(0, 5))
+    factor = 1 + 2 * night_shift
+    return Choice.of([(h, w * factor if h in night else w) for h, w in enumerate(weights)])
+
+
+def _night_shift(scenario: Scenario) -> float:
+    env = reference.warfare()["environment"]
+    return max((env[e].get("night_shift", 0.0) for e in scenario.environment), default=0.0)
+
+
+def _transit_factor(scenario: Scenario) -> float:
+    env = reference.warfare()["environment"]
+    return math.prod(env[e].get("transit", 1.0) for e in scenario.environment)
+
+
+def _environment_max(scenario: Scenario, key: str) -> float:
+    env = reference.warfare()["environment"]
+    return max((env[e].get(key, 0.0) for e in scenario.environment), default=0.0)
+
+
+def _nations(scenario: Scenario) -> dict[str, Nation]:
+    data = reference.nations()
+    groups = reference.people()["blood_groups"]
+    used = {code for front in scenario.fronts for code, _ in front.nationalities}
+    return {
+        code: Nation(
+            code=code,
+            given=(
+                tuple(data[code]["given_names"]["male"]),
+                tuple(data[code]["given_names"]["female"]),
+            ),
+            family=(
+                tuple(data[code]["family_names"]["male"]),
+                tuple(data[code]["family_names"]["female"]),
+            ),
+            service_number=data[code]["service_number"],
+            blood_groups=Choice.of(groups.get(code, groups["*"])),
+        )
+        for code in sorted(used)
+    }
+
+
+def _ages() -> Choice[int]:
+    """Discrete ages from a shifted lognormal, truncated to [min, max]."""
+    spec = reference.people()["age"]
+    mu, sigma, shift = math.log(spec["median_above_shift"]), spec["log_sigma"], spec["shift"]
+
+    def cdf(age: float) -> float:
+        return 0.5 * (1 + math.erf((math.log(age - shift) - mu) / (sigma * math.sqrt(2))))
+
+    return Choice.of([(a, cdf(a + 1) - cdf(a)) for a in range(spec["min"], spec["max"] + 1)])
+
+
+def _ranks_by_age() -> dict[int, Choice[str]]:
+    spec = reference.people()["ranks"]
+    ages = reference.people()["age"]
+    spread = spec["age_spread"]
+    table = {}
+    for age in range(ages["min"], ages["max"] + 1):
+        officer = spec["officer_share_from_min_age"] if age >= spec["officer_min_age"] else 0.0
+        weights = _rank_weights(spec["enlisted"], age, spread, 1 - officer)
+        weights += _rank_weights(spec["officer"], age, spread, officer)
+        table[age] = Choice.of(weights)
+    return table
+
+
+def _rank_weights(
+    ranks: dict[str, list[float]], age: int, spread: float, group_share: float
+) -> list[tuple[str, float]]:
+    raw = [
+        (rank, share * math.exp(-(((age - typical) / spread) ** 2) / 2))
+        for rank, (share, typical) in ranks.items()
+    ]
+    total = sum(w for _, w in raw) or 1.0
+    return [(rank, group_share * w / total) for rank, w in raw]
+
+
+def _coded(code: str) -> Coded:
+    return (code, reference.snomed_terms()[code])
+
+
+def _coded_weights(entries: list[list[Any]]) -> list[tuple[Coded, float]]:
+    return [(_coded(code), weight) for code, weight in entries]
+
+
+def _options(entries: list[list[Any]]) -> Choice[ConditionOption]:
+    """[code, weight] (site from region) or [code, weight, site|None] (fixed site)."""
+    options: list[tuple[ConditionOption, float]] = []
+    for entry in entries:
+        code, weight = entry[0], entry[1]
+        if len(entry) == 2:
+            options.append(((_coded(code), None, True), weight))
+        else:
+            site = _coded(entry[2]) if entry[2] else None
+            options.append(((_coded(code), site, False), weight))
+    return Choice.of(options)
+
+
+def _by_severity(block: dict[str, Any]) -> dict[str, Choice[ConditionOption]]:
+    return {severity: _options(block[severity]) for severity in ("T1", "T2", "T3")}
+
+
+def _battle_conditions(
+    conditions: dict[str, Any],
+) -> dict[tuple[str, str, str], Choice[ConditionOption]]:
+    """(mechanism, region, severity) -> choice; a mechanism's "*" fills missing regions."""
+    table = {}
+    for mechanism, by_region in conditions["battle"].items():
+        for region in conditions["regions"]:
+            block = by_region.get(region, by_region.get("*"))
+            for severity, entries in block.items():
+                table[(mechanism, region, severity)] = _options(entries)
+    return table
+
+
+def _outcomes() -> dict[tuple[str, str], Choice[str]]:
+    tables = reference.care()["outcomes"]
+    return {
+        (category, triage): Choice.of(weights)
+        for category, by_triage in tables.items()
+        if not category.startswith("_")
+        for triage, weights in by_triage.items()
+    }
+
+
+def _blood_group_codes() -> dict[str, Coded]:
+    return {group: _coded(code) for group, code in reference.people()["blood_group_codes"].items()}

@@ -1,0 +1,51 @@
+"""Engine tests: plain Python, no database, no Redis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import generation
+
+
+def scenario_doc(**overrides: Any) -> dict[str, Any]:
+    """A small valid scenario document; keyword arguments replace keys."""
+    doc: dict[str, Any] = {
+        "total_patients": 500,
+        "days": 4,
+        "start": "2026-03-02T06:00:00+00:00",
+        "warfare": {"conventional": 1},
+        "intensity": "medium",
+        "tempo": "sustained",
+        "fronts": [
+            {"name": "North", "share": 0.6, "nationalities": {"POL": 0.5, "EST": 0.5}},
+            {"name": "South", "share": 0.4, "nationalities": {"FIN": 1}},
+        ],
+        "injury_mix": {"battle_injury": 0.6, "non_battle_injury": 0.15, "disease": 0.25},
+    }
+    doc.update(overrides)
+    return doc
+
+
+def scenario(**overrides: Any) -> generation.Scenario:
+    return generation.Scenario.from_dict(scenario_doc(**overrides))
+
+
+def records_for(sc: generation.Scenario, seed: int = 7) -> list[dict[str, Any]]:
+    plan = generation.make_plan(sc, seed)
+    return generation.generate_chunk(plan, 0, plan.total)
+
+
+@pytest.fixture(scope="session")
+def large_run() -> tuple[generation.Scenario, list[dict[str, Any]]]:
+    """20,000 patients at a fixed seed, shared by the distribution tests."""
+    sc = scenario(total_patients=20_000, days=10)
+    return sc, records_for(sc, seed=20_000)
+
+
+@pytest.fixture(scope="session")
+def default_run() -> list[dict[str, Any]]:
+    """The defaults (conventional, default injury mix and outcomes) at 20,000 patients."""
+    sc = generation.Scenario.from_dict({"total_patients": 20_000, "days": 10})
+    return records_for(sc, seed=11)

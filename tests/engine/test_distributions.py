@@ -1,0 +1,94 @@
+"""At a fixed seed and N = 20,000, realised shares match the scenario (chi-square / binomial)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from scipy import stats
+
+import generation
+from generation import reference
+
+ALPHA = 0.001  # fixed seed: a failure means a real bias, not bad luck
+
+
+def chi_square_p(observed: Counter[str], expected_shares: dict[str, float]) -> float:
+    total = sum(observed.values())
+    keys = sorted(expected_shares)
+    assert set(observed) <= set(keys), set(observed) - set(keys)
+    result = stats.chisquare(
+        [observed[k] for k in keys], [total * expected_shares[k] for k in keys]
+    )
+    return float(result.pvalue)
+
+
+Run = tuple[generation.Scenario, list[dict[str, Any]]]
+
+
+def test_injury_mix(large_run: Run) -> None:
+    sc, records = large_run
+    assert chi_square_p(Counter(r["category"] for r in records), dict(sc.injury_mix)) > ALPHA
+
+
+def test_front_shares(large_run: Run) -> None:
+    sc, records = large_run
+    shares = {f.name: f.share for f in sc.fronts}
+    assert chi_square_p(Counter(r["front"] for r in records), shares) > ALPHA
+
+
+def test_nationality_per_front(large_run: Run) -> None:
+    sc, records = large_run
+    for front in sc.fronts:
+        if len(front.nationalities) > 1:
+            observed = Counter(r["nationality"] for r in records if r["front"] == front.name)
+            assert chi_square_p(observed, dict(front.nationalities)) > ALPHA, front.name
+
+
+def test_sex_ratio(large_run: Run) -> None:
+    sc, records = large_run
+    women = sum(r["sex"] == "female" for r in records)
+    assert stats.binomtest(women, len(records), sc.female_share).pvalue > ALPHA
+
+
+def test_blood_groups(large_run: Run) -> None:
+    _, records = large_run
+    shares = reference.people()["blood_groups"]["*"]
+    finnish = Counter(r["blood_group"] for r in records if r["nationality"] == "FIN")
+    assert chi_square_p(finnish, shares) > ALPHA
+
+
+def test_triage_weights_of_battle_casualties(large_run: Run) -> None:
+    _, records = large_run
+    weights = reference.warfare()["types"]["conventional"]["triage"]
+    observed = Counter(
+        r["triage"] for r in records if r["category"] == "battle_injury" and r["outcome"] != "KIA"
+    )
+    assert chi_square_p(observed, weights) > ALPHA
+
+
+def test_ages_follow_the_casualty_profile(large_run: Run) -> None:
+    _, records = large_run
+    ages = sorted(r["age"] for r in records)
+    quartiles = ages[len(ages) // 4], ages[len(ages) // 2], ages[3 * len(ages) // 4]
+    assert 20 <= quartiles[0] <= 22 and 23 <= quartiles[1] <= 25 and 28 <= quartiles[2] <= 30
+    assert ages[0] >= 18 and ages[-1] <= 60
+
+
+def test_wound_anatomy_follows_the_published_distribution(large_run: Run) -> None:
+    _, records = large_run
+    region_of_site = {}
+    for region, sites in reference.conditions()["sites"].items():
+        for code, _ in sites:
+            region_of_site[code] = region
+    observed: Counter[str] = Counter()
+    for r in records:
+        if r["category"] == "battle_injury" and r["outcome"] != "KIA":
+            site = r["conditions"][0]["body_site"]
+            if site and site["code"] in region_of_site:
+                observed[region_of_site[site["code"]]] += 1
+    total = sum(observed.values())
+    extremities = (observed["lower_limb"] + observed["upper_limb"]) / total
+    assert 0.43 <= extremities <= 0.75  # CALIBRATION.md S3
+    assert 0.04 <= observed["thorax"] / total <= 0.19
+    assert 0.02 <= observed["abdomen"] / total <= 0.15
