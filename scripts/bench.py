@@ -1,0 +1,124 @@
+"""`make bench`: generation speed and memory through the real command, then the job path.
+
+Prints patients/s, wall time, the peak RSS of the largest process, and the peak
+proportional set size (PSS) of the whole process tree sampled every 20 ms (PSS counts
+pages shared between forked workers once, so it is the memory the run really uses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=int(os.environ.get("BENCH_N", 100_000)))
+    parser.add_argument("--preset", default="battalion-exercise")
+    parser.add_argument("--format", default="json,csv")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-out")
+    parser.add_argument("--skip-jobs", action="store_true", help="engine only, no job path")
+    args = parser.parse_args(argv)
+    status = bench_command(args)
+    if not args.skip_jobs:
+        status = status or bench_jobs()
+    return status
+
+
+def bench_command(args: argparse.Namespace) -> int:
+    shutil.rmtree(args.out, ignore_errors=True)
+    command = [
+        sys.executable, "manage.py", "generate", "--count", str(args.count),
+        "--preset", args.preset, "--format", args.format, "--out", str(args.out),
+        "--workers", str(args.workers), "--no-progress",
+    ]  # fmt: skip
+    env = {**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    sampler = PssSampler(process.pid)
+    sampler.start()
+    output, _ = process.communicate()
+    wall = time.perf_counter() - started
+    sampler.stop()
+    if process.returncode:
+        print(output)
+        print(f"generate failed with exit code {process.returncode}")
+        return 1
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    size = sum(f.stat().st_size for f in args.out.iterdir())
+    print(f"engine: {args.count:,} patients ({args.preset}, {args.format}, {args.workers} workers)")
+    print(f"  wall            {wall:8.2f} s   (target <= 5 s at 100K)")
+    print(f"  rate            {args.count / wall:8,.0f} patients/s")
+    print(f"  peak RSS        {largest:8.1f} MB  (largest single process; target <= 150 MB)")
+    print(f"  peak PSS tree   {sampler.peak / 1024:8.1f} MB  (all processes, shared pages counted once)")
+    print(f"  output          {size / 1e6:8.1f} MB")
+    return 0
+
+
+class PssSampler(threading.Thread):
+    """Samples the summed PSS (kB) of a process and its descendants."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(0.02):
+            self.peak = max(self.peak, sum(_pss(pid) for pid in _tree(self.pid)))
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def _tree(root: int) -> list[int]:
+    pids, frontier = [root], [root]
+    while frontier:
+        parent = frontier.pop()
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            continue
+        pids.extend(int(c) for c in children)
+        frontier.extend(int(c) for c in children)
+    return pids
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def bench_jobs() -> int:
+    """The web job path (scripts/bench_jobs.py), when the web app provides it."""
+    path = ROOT / "scripts" / "bench_jobs.py"
+    if not path.exists():
+        print("job path: scripts/bench_jobs.py not present, skipped")
+        return 0
+    spec = importlib.util.spec_from_file_location("bench_jobs", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return int(module.main([]))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
