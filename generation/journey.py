@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from functools import cache
 
-from generation.tables import Tables
+from generation.tables import Choice, Tables
 
 IN_THEATRE = ("R1", "R2", "R3")
 MINUTE = 60
@@ -32,24 +32,57 @@ def killed_in_action(
 def journey(
     rng: random.Random, tables: Tables, category: str, triage: str, precedence: str, t0: int
 ) -> tuple[Timeline, str, str | None, int]:
-    """(timeline, outcome, outcome facility, outcome time) for a casualty who lives to care."""
+    """(timeline, outcome, outcome facility, outcome time) for a casualty who lives to care.
+
+    The way to the first facility is drawn first, because its length changes the chance
+    of dying of wounds for the most severely injured (the 10-1-2 timeline).
+    """
     care = tables.scenario.care
-    outcome, target = _resolve(tables.outcomes[(category, triage)].pick(rng), care.roles)
-    path = [role for role in IN_THEATRE if role in care.roles and _before_or_at(role, target)]
-    urgent = precedence in ("urgent", "urgent_surgical") and len(path) > 1 and path[0] == "R1"
-    if urgent and rng.random() < tables.skip_r1_for_urgent:
+    present = [role for role in IN_THEATRE if role in care.roles]
+    urgent = precedence in ("urgent", "urgent_surgical")
+    skip_r1 = (
+        urgent
+        and present[0] == "R1"
+        and len(present) > 1
+        and rng.random() < tables.skip_r1_for_urgent
+    )
+    first_leg = _transit(rng, tables, "POI", present[1] if skip_r1 else present[0], precedence)
+    choice = tables.outcomes[(category, triage)]
+    if category == "battle_injury" and triage == "T1":
+        key = _pick_with_timeliness(rng, tables, choice, first_leg)
+    else:
+        key = choice.pick(rng)
+    outcome, target = _resolve(key, care.roles)
+    path = [role for role in present if _before_or_at(role, target)]
+    if skip_r1 and len(path) > 1:
         path = path[1:]  # helicopter straight to surgery
     timeline: Timeline = [(t0, "POI", "injury")]
-    now, here = t0, "POI"
-    for role in path:
+    now, here = _after(t0, first_leg), path[0]
+    timeline.append((now, here, "arrival"))
+    for role in path[1:]:
+        now = _after(now, _window(rng, care.holding_window(here, precedence)))
+        timeline.append((now, here, "departure"))
         now = _after(now, _transit(rng, tables, here, role, precedence))
         timeline.append((now, role, "arrival"))
         here = role
-        if role == path[-1]:
-            break
-        now = _after(now, _window(rng, care.holding_window(role, precedence)))
-        timeline.append((now, role, "departure"))
     return _finish(rng, tables, timeline, outcome, here, precedence, now)
+
+
+def _pick_with_timeliness(
+    rng: random.Random, tables: Tables, choice: Choice[str], first_leg: int
+) -> str:
+    minutes = first_leg / MINUTE
+    factor = next(f for limit, f in tables.dow_timeliness if minutes <= limit)
+    weights = [
+        choice.probability(key) * (factor if key.startswith("DOW") else 1.0)
+        for key in choice.values
+    ]
+    draw = rng.random() * sum(weights)
+    for key, weight in zip(choice.values, weights, strict=True):
+        draw -= weight
+        if draw < 0:
+            return key
+    return choice.values[-1]
 
 
 def _finish(

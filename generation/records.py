@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from generation import injuries, journey, people
+from generation.detail import Casualty, clinical_detail
 from generation.plan import BATTLE, DISEASE, KIND_NAMES, NON_BATTLE, SPECIAL_KINDS, Plan
 from generation.scenario import Scenario
 from generation.tables import Tables, compile_tables
@@ -73,6 +74,24 @@ class _Factory:
                 rng, tables, name, triage, precedence, t0
             )  # type: ignore[arg-type]
         kind = plan.event_kind[event]
+        if tables.scenario.clinical_detail:
+            casualty = Casualty(
+                age=record["age"],
+                sex=record["sex"],
+                nationality=nation.code,
+                front=record["front"],
+                category=injuries.CATEGORY_NAMES[category],
+                mechanism=mechanism,
+                triage=triage,
+                precedence=precedence,
+                region=region,
+                conditions=conditions,
+                outcome=outcome,
+            )
+            entries, detail = clinical_detail(rng, tables, clock.iso, casualty, timeline)
+        else:
+            entries = [{"time": clock.iso(t), "facility": f, "event": e} for t, f, e in timeline]
+            detail = {}
         record.update(
             category=injuries.CATEGORY_NAMES[category],
             warfare_type=tables.warfare_names[warfare],
@@ -84,11 +103,12 @@ class _Factory:
             conditions=conditions,
             triage=triage,
             precedence=precedence,
-            timeline=[{"time": clock.iso(t), "facility": f, "event": e} for t, f, e in timeline],
+            timeline=entries,
             outcome=outcome,
             outcome_facility=facility,
             outcome_time=clock.iso(when),
         )
+        record.update(detail)
         return record
 
     def _kia_probability(self, mascal: bool) -> float:

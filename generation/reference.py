@@ -39,6 +39,11 @@ def conditions() -> dict[str, Any]:
 
 
 @cache
+def clinical() -> dict[str, Any]:
+    return _load_json("clinical.json")  # type: ignore[no-any-return]
+
+
+@cache
 def nations() -> dict[str, Any]:
     return _load_json("nations.json")  # type: ignore[no-any-return]
 
@@ -73,5 +78,5 @@ def presets() -> dict[str, dict[str, Any]]:
 
 def warm() -> None:
     """Load every table now (a worker calls this at start, not per job)."""
-    for loader in (warfare, care, people, conditions, nations, snomed_terms, presets):
+    for loader in (warfare, care, people, conditions, clinical, nations, snomed_terms, presets):
         loader()

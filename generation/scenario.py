@@ -59,6 +59,7 @@ TOP_LEVEL_KEYS = frozenset(
         "demographics",
         "care",
         "outcomes",
+        "clinical_detail",
     }
 )
 
@@ -139,6 +140,7 @@ class Scenario:
     care: Care
     kia_probability: float
     mascal_kia_probability: float
+    clinical_detail: bool = True
     name: str = ""
     title: str = ""
     description: str = ""
@@ -180,6 +182,7 @@ class Scenario:
                 "kia_probability": self.kia_probability,
                 "mascal_kia_probability": self.mascal_kia_probability,
             },
+            "clinical_detail": self.clinical_detail,
         }
 
 
@@ -225,6 +228,7 @@ class _Validator:
         female_share = self.demographics()
         care = self.care()
         kia, mascal_kia = self.outcomes()
+        clinical_detail = self.flag("clinical_detail", True)
         names = {key: self.text(key) for key in ("name", "title", "description")}
         if self.issues or None in (total, days, start, warfare, fronts, injury_mix, care):
             return None
@@ -244,6 +248,7 @@ class _Validator:
             care=care,  # type: ignore[arg-type]
             kia_probability=kia,
             mascal_kia_probability=mascal_kia,
+            clinical_detail=clinical_detail,
             **names,
         )
 
@@ -291,6 +296,13 @@ class _Validator:
             self.error(path, f"must be one of {', '.join(allowed)}; got {value!r}")
             return default
         return str(value)
+
+    def flag(self, path: str, default: bool) -> bool:
+        value = self.doc.get(path, default)
+        if not isinstance(value, bool):
+            self.error(path, f"must be true or false, got {value!r}")
+            return default
+        return value
 
     def text(self, path: str) -> str:
         value = self.doc.get(path, "")

@@ -16,6 +16,7 @@ from itertools import accumulate
 from typing import Any, Generic, TypeVar
 
 from generation import reference
+from generation.clinical import ClinicalTables, compile_clinical
 from generation.scenario import Scenario
 
 T = TypeVar("T")
@@ -92,6 +93,8 @@ class Tables:
     transit_factor: float
     rtd_stay: dict[str, tuple[float, float, float]]
     skip_r1_for_urgent: float
+    dow_timeliness: tuple[tuple[float, float], ...]
+    clinical: ClinicalTables
     kia_minutes: Choice[tuple[int, int]]
     blood_group_codes: dict[str, Coded]
     unit_branches: tuple[str, ...]
@@ -140,6 +143,10 @@ def compile_tables(scenario: Scenario) -> Tables:
             role: tuple(w) for role, w in reference.care()["rtd_stay"].items() if role[0] != "_"
         },
         skip_r1_for_urgent=reference.care()["skip_r1_for_urgent"],
+        dow_timeliness=tuple(
+            (limit, f) for limit, f in reference.care()["dow_timeliness"]["steps"]
+        ),
+        clinical=compile_clinical(),
         kia_minutes=Choice.of(
             [((lo, hi), p) for lo, hi, p in reference.care()["kia"]["time_of_death_minutes"]]
         ),

@@ -36,8 +36,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", default="json,csv", help="comma-separated: json,csv,ndjson")
         parser.add_argument("--out", type=Path, help="output directory (created if missing)")
-        parser.add_argument("--chunk-size", type=int, default=2000, help="patients per chunk")
+        parser.add_argument("--chunk-size", type=int, default=1000, help="patients per chunk")
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes")
+        parser.add_argument(
+            "--no-clinical",
+            action="store_true",
+            help="leave out treatments, vital signs, handovers and 9-lines (faster, smaller)",
+        )
         parser.add_argument("--list-presets", action="store_true", help="list presets and exit")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
@@ -80,6 +85,8 @@ def _scenario(options: dict[str, Any]) -> generation.Scenario:
     document = _document(options)
     if options["count"] is not None:
         document["total_patients"] = options["count"]
+    if options["no_clinical"]:
+        document["clinical_detail"] = False
     try:
         return generation.Scenario.from_dict(document)
     except generation.ScenarioError as error:
