@@ -65,9 +65,8 @@ def bench_command(args: argparse.Namespace, clinical: bool) -> int:
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     size = sum(f.stat().st_size for f in args.out.iterdir())
     detail = "with clinical detail" if clinical else "without clinical detail"
-    print(
-        f"engine: {args.count:,} patients, {detail} ({args.preset}, {args.format}, {args.workers} workers)"
-    )
+    setup = f"{args.preset}, {args.format}, {args.workers} workers"
+    print(f"engine: {args.count:,} patients {detail} ({setup})")
     print(f"  wall            {wall:8.2f} s   (target <= 5 s at 100K)")
     print(f"  rate            {args.count / wall:8,.0f} patients/s")
     print(f"  peak RSS        {largest:8.1f} MB  (largest single process; target <= 150 MB)")
