@@ -171,23 +171,23 @@ def vital_signs(
     """Vital signs for a severity score s in [0, 1], with bedside noise."""
     noise = clinical.noise
     r = rng.random
-    # (r() - r()) is a cheap symmetric noise with sd 0.41; 2.45 scales it to sd 1.
-    systolic = max(45, min(190, round(128 - 72 * s + (r() - r()) * 2.45 * noise["systolic"])))
+    # Uniform bedside noise with the configured standard deviation: (r() - 0.5) * sqrt(12).
+    systolic = max(45, min(190, round(128 - 72 * s + (r() - 0.5) * 3.46 * noise["systolic"])))
     neuro = 11 if "tbi" in tags else 3
-    temperature = 36.9 - 1.6 * s + (r() - r()) * 2.45 * noise["temperature"]
+    temperature = 36.9 - 1.6 * s + (r() - 0.5) * 3.46 * noise["temperature"]
     if "fever" in tags or "infection" in tags:
         low, high = clinical.fever
         temperature += (low + (high - low) * r()) * (0.5 if treated_fever else 1.0)
     return {
         "heart_rate": max(
-            40, min(190, round(72 + 80 * s + (r() - r()) * 2.45 * noise["heart_rate"]))
+            40, min(190, round(72 + 80 * s + (r() - 0.5) * 3.46 * noise["heart_rate"]))
         ),
         "respiratory_rate": max(
-            8, min(44, round(14 + 20 * s + (r() - r()) * 2.45 * noise["respiratory_rate"]))
+            8, min(44, round(14 + 20 * s + (r() - 0.5) * 3.46 * noise["respiratory_rate"]))
         ),
         "systolic": systolic,
         "diastolic": max(25, round(systolic * (0.58 + 0.12 * r()))),
-        "spo2": max(70, min(100, round(99 - 18 * s + (r() - r()) * 2.45 * noise["spo2"]))),
+        "spo2": max(70, min(100, round(99 - 18 * s + (r() - 0.5) * 3.46 * noise["spo2"]))),
         "gcs": max(3, min(15, 15 - round(s * neuro + 0.8 * r() - 0.4))),
         "temperature": round(max(33.0, min(41.5, temperature)), 1),
     }

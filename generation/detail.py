@@ -83,11 +83,12 @@ def _vitals(
     ct = tables.clinical
     points = [0] + [i for i, (_, _, event) in enumerate(timeline) if event in ASSESSED]
     path = clinical.severity_path(rng, ct, casualty.triage, casualty.outcome, len(points))
+    # Fever is treated from the first facility on; ISO times compare as strings.
+    first_care = min((t["time"] for t in given if t["facility"] != "POI"), default="~")
     result = []
     for index, s in zip(points, path, strict=True):
         entry = entries[index]
-        treated = any(t["time"] <= entry["time"] and t["facility"] != "POI" for t in given)
-        signs = clinical.vital_signs(rng, ct, s, tags, treated)
+        signs = clinical.vital_signs(rng, ct, s, tags, entry["time"] >= first_care)
         context = "injury" if index == 0 else entry["event"]
         result.append(
             {"time": entry["time"], "facility": entry["facility"], "context": context, **signs}

@@ -73,8 +73,17 @@ def test_the_canonical_record_is_the_same_in_every_format(canonical: dict[str, A
     )
     assert row["condition_codes"].split("|") == [c["code"] for c in canonical["conditions"]]
     steps = [s.split(" ") for s in row["timeline"].split("|")]
-    assert steps == [[s["time"], s["facility"], s["event"]] for s in canonical["timeline"]]
+    expected = [
+        [s["time"], s["facility"], s["event"], *([s["triage"]] if "triage" in s else [])]
+        for s in canonical["timeline"]
+    ]
+    assert steps == expected
     assert row["facilities"].split(">")[0] == "POI" and row["facilities"].endswith("R4")
+    assert row["transport"] == canonical["transport"]
+    assert row["treatments"].split("|")[0].split(" ")[2] == canonical["treatments"][0]["code"]
+    assert row["vitals_at_injury"].startswith(f"HR {canonical['vitals'][0]['heart_rate']} ")
+    assert row["handover"] == canonical["handovers"][-1]["text"]
+    assert row["medevac_request"] == canonical["medevac_requests"][0]["text"]
 
 
 def test_every_record_matches_the_patient_schema(default_run: list[dict[str, Any]]) -> None:
