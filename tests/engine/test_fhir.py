@@ -1,0 +1,371 @@
+"""FHIR R4 output: every resource of every preset's sample validates, references resolve
+inside each Bundle, every resource is tagged as exercise data, and every code comes from
+the reference tables. Validation uses fhir.resources' R4B models (R4B changed R4 in
+medication definition, evidence and subscriptions, not in the resources used here)."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.bundle import Bundle
+
+import generation
+from generation import reference
+from generation.writers import fhir
+from generation.writers.formats import FORMATS
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "reference"
+SAMPLE = 60
+TAGS = [
+    ("http://terminology.hl7.org/CodeSystem/v3-ActReason", "HTEST"),
+    ("urn:medgen:tag", "EXERCISE"),
+]
+# Codes of HL7 and UCUM code systems the writer may use (required bindings included,
+# since fhir.resources checks structure and types but not code values).
+OTHER_CODES = {
+    "http://terminology.hl7.org/CodeSystem/v3-ActCode": {"EMER", "IMP"},
+    "http://terminology.hl7.org/CodeSystem/discharge-disposition": {"home", "other-hcf", "exp"},
+    "http://terminology.hl7.org/CodeSystem/condition-clinical": {"active"},
+    "http://terminology.hl7.org/CodeSystem/condition-ver-status": {"confirmed"},
+    "http://terminology.hl7.org/CodeSystem/condition-category": {"encounter-diagnosis"},
+    "http://terminology.hl7.org/CodeSystem/observation-category": {
+        "vital-signs",
+        "laboratory",
+        "survey",
+    },
+    "http://terminology.hl7.org/CodeSystem/v3-ActReason": {"HTEST"},
+    "urn:medgen:tag": {"EXERCISE"},
+    "http://unitsofmeasure.org": {"/min", "%", "Cel", "mm[Hg]"},
+}
+STATUSES = {
+    "Encounter": {"finished", "in-progress"},
+    "Observation": {"final"},
+    "Procedure": {"completed"},
+}
+
+Json = dict[str, Any]
+
+
+def _read_table(path: Path) -> dict[str, str]:
+    if not path.exists():
+        pytest.skip(f"reference table not found at {path}")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["term"] for row in csv.DictReader(handle)}
+
+
+@pytest.fixture(scope="module")
+def loinc() -> dict[str, str]:
+    return _read_table(SHARED / "loinc.csv")
+
+
+@pytest.fixture(scope="module")
+def verified_snomed() -> dict[str, str]:
+    return _read_table(SHARED / "snomed-ct.csv")
+
+
+def _sample(name: str) -> list[Json]:
+    """About 60 patients of a preset; presets whose special events need more patients
+    keep their size and give 60 patients spread over the whole run."""
+    doc = generation.load_preset(name)
+    try:
+        scenario = generation.Scenario.from_dict({**doc, "total_patients": SAMPLE})
+    except generation.ScenarioError:
+        scenario = generation.Scenario.from_dict(doc)
+    plan = generation.make_plan(scenario, 5)
+    step = max(1, plan.total // SAMPLE)
+    return [generation.generate_chunk(plan, i, i + 1)[0] for i in range(0, plan.total, step)]
+
+
+@pytest.fixture(scope="module")
+def samples() -> dict[str, list[Json]]:
+    return {name: _sample(name) for name in generation.preset_names()}
+
+
+def _bundles(records: list[Json]) -> list[Json]:
+    return [json.loads(line) for line in fhir.render_fhir(records).decode().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def bundles(samples: dict[str, list[Json]]) -> list[Json]:
+    return [b for records in samples.values() for b in _bundles(records)]
+
+
+def _resources(bundle: Json) -> list[Json]:
+    return [entry["resource"] for entry in bundle["entry"]]
+
+
+def _walk(node: Any) -> Iterator[Json]:
+    """Every JSON object inside `node`, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+
+
+def _validate(bundle: Json) -> None:
+    Bundle.model_validate(bundle)
+    for resource in _resources(bundle):
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+        if resource["resourceType"] in STATUSES:
+            assert resource["status"] in STATUSES[resource["resourceType"]]
+
+
+def _check_codes(bundle: Json, snomed: dict[str, str], loinc: dict[str, str]) -> None:
+    tables = {fhir.SNOMED: snomed, fhir.LOINC: loinc}
+    for node in _walk(bundle):
+        if "system" not in node or "code" not in node:
+            continue  # identifiers carry a system but a value, not a code
+        system, code = node["system"], node["code"]
+        if system in tables:
+            assert tables[system].get(code) == node["display"], (system, code)
+        else:
+            assert code in OTHER_CODES[system], (system, code)
+
+
+def test_it_validates_every_resource_of_every_preset(bundles: list[Json]) -> None:
+    for bundle in bundles:
+        assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+        _validate(bundle)
+
+
+def test_it_resolves_every_reference_inside_its_bundle(bundles: list[Json]) -> None:
+    for bundle in bundles:
+        urls = [entry["fullUrl"] for entry in bundle["entry"]]
+        assert len(set(urls)) == len(urls)
+        references = [n["reference"] for n in _walk(bundle) if "reference" in n]
+        assert references and set(references) <= set(urls)
+
+
+def test_it_tags_every_resource_as_synthetic_exercise_data(bundles: list[Json]) -> None:
+    for bundle in bundles:
+        for resource in [bundle, *_resources(bundle)]:
+            tags = [(t["system"], t["code"]) for t in resource["meta"]["tag"]]
+            assert tags == TAGS, resource["id"]
+
+
+def test_it_uses_only_codes_from_the_reference_tables(
+    bundles: list[Json], loinc: dict[str, str]
+) -> None:
+    for bundle in bundles:
+        _check_codes(bundle, reference.snomed_terms(), loinc)
+
+
+def test_it_maps_each_record_to_one_bundle_with_its_resources(
+    samples: dict[str, list[Json]],
+) -> None:
+    for records in samples.values():
+        for record, bundle in zip(records, _bundles(records), strict=True):
+            kinds = Counter(r["resourceType"] for r in _resources(bundle))
+            arrivals = [s for s in record["timeline"] if s["event"] == "arrival"]
+            assert kinds["Patient"] == 1
+            assert kinds["Condition"] == len(record["conditions"])
+            assert kinds["Encounter"] == len(arrivals)
+            assert kinds["Procedure"] == len(record.get("treatments") or ())
+            assert bundle["id"] == _resources(bundle)[0]["id"] == record["id"]
+
+
+def _by_type(bundle: Json, resource_type: str) -> list[Json]:
+    return [r for r in _resources(bundle) if r["resourceType"] == resource_type]
+
+
+def _disposition(encounter: Json) -> str:
+    return str(encounter["hospitalization"]["dischargeDisposition"]["coding"][0]["code"])
+
+
+def test_it_maps_outcomes_to_deaths_and_discharge_dispositions(
+    samples: dict[str, list[Json]],
+) -> None:
+    seen = set()
+    for records in samples.values():
+        for record, bundle in zip(records, _bundles(records), strict=True):
+            _check_outcome(record, bundle)
+            seen.add(record["outcome"])
+    assert seen == {"KIA", "DOW", "RTD", "EVACUATED"}
+
+
+def _check_outcome(record: Json, bundle: Json) -> None:
+    patient = _by_type(bundle, "Patient")[0]
+    encounters = _by_type(bundle, "Encounter")
+    dead = record["outcome"] in ("KIA", "DOW")
+    assert patient.get("deceasedDateTime") == (record["outcome_time"] if dead else None)
+    if record["outcome"] == "KIA":
+        assert encounters == []
+        return
+    for encounter in encounters[:-1]:
+        assert _disposition(encounter) == "other-hcf"
+    last = encounters[-1]
+    if record["outcome"] == "EVACUATED" and record["outcome_facility"] == "R4":
+        assert last["status"] == "in-progress" and "hospitalization" not in last
+        return
+    expected = {"DOW": "exp", "RTD": "home", "EVACUATED": "other-hcf"}[record["outcome"]]
+    assert _disposition(last) == expected
+    assert last["period"]["end"] == record["outcome_time"]
+
+
+def test_it_gives_each_encounter_its_role_and_stay(samples: dict[str, list[Json]]) -> None:
+    record = next(r for r in samples["battalion-exercise"] if len(r["timeline"]) > 4)
+    encounters = _by_type(_bundles([record])[0], "Encounter")
+    arrivals = [s for s in record["timeline"] if s["event"] == "arrival"]
+    for encounter, arrival in zip(encounters, arrivals, strict=True):
+        role = arrival["facility"]
+        assert encounter["id"] == f"{record['id']}-enc-{role}"
+        assert encounter["period"]["start"] == arrival["time"]
+        assert encounter["location"][0]["location"]["display"] == f"Role {role[1]}"
+        assert encounter["class"]["code"] == ("EMER" if role == "R1" else "IMP")
+
+
+def test_it_is_deterministic_and_independent_of_chunking(
+    samples: dict[str, list[Json]],
+) -> None:
+    records = samples["urban-operations"]
+    whole = fhir.render_fhir(records)
+    assert whole == fhir.render_fhir(copy.deepcopy(records))
+    assert whole == fhir.render_fhir(records[:7]) + fhir.render_fhir(records[7:])
+    assert whole.count(b"\n") == len(records) and whole.endswith(b"\n")
+
+
+def test_it_derives_full_urls_as_uuid5_of_type_and_id(bundles: list[Json]) -> None:
+    for entry in bundles[0]["entry"]:
+        resource = entry["resource"]
+        name = f"{resource['resourceType']}/{resource['id']}"
+        assert entry["fullUrl"] == f"urn:uuid:{uuid.uuid5(fhir._NAMESPACE, name)}"
+
+
+def _with_care(record: Json) -> Json:
+    """A copy of a record that reaches R1 first, with hand-built treatments and vital
+    signs at the point of injury (no encounter) and at R1 (some values missing)."""
+    poi, r1 = record["timeline"][0], record["timeline"][1]
+    full = {"heart_rate": 128, "respiratory_rate": 26, "systolic": 88, "diastolic": 54}
+    full |= {"spo2": 91, "gcs": 13, "temperature": 35.8}
+    partial = dict.fromkeys(full) | {"heart_rate": 110, "diastolic": 60}
+    tourniquet = {"code": "20655006", "display": "Application of tourniquet"}
+    airway = {"code": "182692007", "display": "Nasopharyngeal airway insertion"}
+    return record | {
+        "treatments": [
+            {"time": poi["time"], "facility": "POI", **tourniquet},
+            {"time": r1["time"], "facility": "R1", **airway},
+        ],
+        "vitals": [
+            {"time": poi["time"], "facility": "POI", "context": "injury", **full},
+            {"time": r1["time"], "facility": "R1", "context": "arrival", **partial},
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def cared_for(samples: dict[str, list[Json]]) -> tuple[Json, Json]:
+    evacuated = next(
+        r for r in samples["battalion-exercise"] if r["timeline"][1]["facility"] == "R1"
+    )
+    record = _with_care(evacuated)
+    return record, _bundles([record])[0]
+
+
+def test_it_maps_hand_built_treatments_to_valid_procedures(
+    cared_for: tuple[Json, Json], verified_snomed: dict[str, str], loinc: dict[str, str]
+) -> None:
+    record, bundle = cared_for
+    _validate(bundle)
+    _check_codes(bundle, verified_snomed, loinc)
+    procedures = _by_type(bundle, "Procedure")
+    assert [p["code"]["coding"][0]["code"] for p in procedures] == ["20655006", "182692007"]
+    assert "encounter" not in procedures[0]  # point of injury
+    assert procedures[0]["location"]["display"] == "Point of injury"
+    assert procedures[1]["encounter"]["reference"] == _url(bundle, f"{record['id']}-enc-R1")
+    assert procedures[1]["performedDateTime"] == record["timeline"][1]["time"]
+
+
+def _url(bundle: Json, resource_id: str) -> str:
+    return str(next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["id"] == resource_id))
+
+
+def test_it_maps_hand_built_vitals_to_valid_observations(
+    cared_for: tuple[Json, Json], verified_snomed: dict[str, str], loinc: dict[str, str]
+) -> None:
+    record, bundle = cared_for
+    _validate(bundle)
+    _check_codes(bundle, verified_snomed, loinc)
+    observations = {
+        o["id"].removeprefix(record["id"] + "-"): o for o in _by_type(bundle, "Observation")
+    }
+    first = {k.removeprefix("obs-1-") for k in observations if k.startswith("obs-1-")}
+    assert first == {"hr", "rr", "spo2", "temp", "bp", "gcs"}
+    assert {k for k in observations if k.startswith("obs-2-")} == {"obs-2-hr", "obs-2-bp"}
+    heart_rate = {"value": 128, "unit": "beats/minute", "system": fhir.UCUM, "code": "/min"}
+    assert observations["obs-1-hr"]["valueQuantity"] == heart_rate
+    assert observations["obs-1-gcs"]["valueInteger"] == 13
+    assert observations["obs-1-temp"]["valueQuantity"]["code"] == "Cel"
+    assert "encounter" not in observations["obs-1-hr"]
+    assert "encounter" in observations["obs-2-hr"]
+
+
+def test_it_maps_blood_pressure_as_a_panel_with_components(cared_for: tuple[Json, Json]) -> None:
+    _, bundle = cared_for
+    panels = [o for o in _by_type(bundle, "Observation") if o["id"].endswith("-bp")]
+    full, partial = panels
+    assert full["code"]["coding"][0]["code"] == "85354-9"
+    assert [c["code"]["coding"][0]["code"] for c in full["component"]] == ["8480-6", "8462-4"]
+    assert [c["valueQuantity"]["value"] for c in full["component"]] == [88, 54]
+    assert [c["code"]["coding"][0]["code"] for c in partial["component"]] == ["8462-4"]
+    for panel in panels:
+        assert panel["category"][0]["coding"][0]["code"] == "vital-signs"
+        assert all(c["valueQuantity"]["code"] == "mm[Hg]" for c in panel["component"])
+
+
+def test_it_maps_blood_group_and_identity(samples: dict[str, list[Json]]) -> None:
+    record = samples["peacekeeping"][0]
+    bundle = _bundles([record])[0]
+    patient = _by_type(bundle, "Patient")[0]
+    group = next(o for o in _by_type(bundle, "Observation") if o["id"].endswith("blood-group"))
+    code = reference.people()["blood_group_codes"][record["blood_group"]]
+    assert group["code"]["coding"][0]["code"] == "882-1"
+    assert group["valueCodeableConcept"]["coding"][0]["code"] == code
+    assert patient["identifier"][0]["system"] == "urn:medgen:patient-id"
+    assert patient["identifier"][0]["value"] == record["id"]
+    assert patient["identifier"][1]["value"] == record["service_number"]
+    assert patient["name"][0]["family"] == record["name"]["family"]
+    assert patient["gender"] == record["sex"] and patient["birthDate"] == record["birth_date"]
+    assert patient["address"] == [{"country": record["nationality"]}]
+
+
+def test_it_renders_records_without_clinical_detail(samples: dict[str, list[Json]]) -> None:
+    plain = [
+        {k: v for k, v in r.items() if k not in ("treatments", "vitals")}
+        for r in samples["mascal-drill"][:10]
+    ]
+    for bundle in _bundles(plain):
+        _validate(bundle)
+        assert _by_type(bundle, "Procedure") == []
+        assert len(_by_type(bundle, "Observation")) == 1  # the blood group only
+
+
+def test_it_is_a_registered_format_that_generate_writes() -> None:
+    fmt = FORMATS["fhir"]
+    assert (fmt.filename, fmt.content_type) == ("patients.fhir.ndjson", "application/fhir+ndjson")
+    files: dict[str, io.BytesIO] = {}
+
+    class Sink(io.BytesIO):
+        def close(self) -> None:  # keep the bytes readable after the writer closes
+            pass
+
+    def sink(name: str) -> io.BytesIO:
+        return files.setdefault(name, Sink())
+
+    doc = {**generation.load_preset("battalion-exercise"), "total_patients": 40}
+    scenario = generation.Scenario.from_dict(doc)
+    generation.generate(scenario, seed=3, sink=sink, formats=("fhir",), chunk_size=16)
+    lines = files["patients.fhir.ndjson"].getvalue().decode().splitlines()
+    assert len(lines) == 40 and all(json.loads(line)["type"] == "collection" for line in lines)
