@@ -6,12 +6,14 @@ Same scenario and seed give byte-identical files. See docs/engine-api.md.
 
 __version__ = "0.1.0"
 
+from generation import reference, vocabulary
 from generation.plan import Plan, make_plan
 from generation.presets import load_preset, preset_catalog, preset_names
 from generation.records import generate_chunk
 from generation.runner import Cancelled, Progress, Result, generate
 from generation.scenario import Issue, Scenario, ScenarioError
 from generation.seeds import resolve_seed
+from generation.tables import Tables, compile_tables
 from generation.writers import FORMATS, OutputFile
 
 __all__ = [
@@ -24,12 +26,16 @@ __all__ = [
     "Result",
     "Scenario",
     "ScenarioError",
+    "Tables",
     "__version__",
+    "compile_tables",
     "generate",
     "generate_chunk",
     "load_preset",
     "make_plan",
     "preset_catalog",
     "preset_names",
+    "reference",
     "resolve_seed",
+    "vocabulary",
 ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import random
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generation import reference
 from generation.scenario import CATEGORIES, Scenario, SpecialEvent
@@ -48,6 +48,7 @@ class Plan:
     event_front: array  # index into scenario.fronts
     event_kind: array  # KIND_* codes
     event_size: array
+    tables: Tables = field(repr=False, compare=False)
 
     @property
     def total(self) -> int:
@@ -72,7 +73,7 @@ def make_plan(scenario: Scenario, seed: int, tables: Tables | None = None) -> Pl
     )
     for day in range(scenario.days):
         builder.add_day(day, counts[day], [(e, size) for e, size, d in specials if d == day])
-    return builder.finish(seed)
+    return builder.finish(seed, tables)
 
 
 def allocate(total: int, weights: list[float]) -> list[int]:
@@ -232,7 +233,7 @@ class _PlanBuilder:
 
     # 5. finish
 
-    def finish(self, seed: int) -> Plan:
+    def finish(self, seed: int, tables: Tables) -> Plan:
         """Renumber events in order of their first casualty and freeze the arrays."""
         count = len(self.events["size"])
         old_to_new = array("l", [-1]) * count
@@ -255,6 +256,7 @@ class _PlanBuilder:
             event_front=reordered["front"],
             event_kind=reordered["kind"],
             event_size=reordered["size"],
+            tables=tables,
         )
 
 

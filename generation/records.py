@@ -9,14 +9,12 @@ from __future__ import annotations
 import hashlib
 import random
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from generation import injuries, journey, people
 from generation.detail import Casualty, clinical_detail
 from generation.plan import BATTLE, DISEASE, KIND_NAMES, NON_BATTLE, SPECIAL_KINDS, Plan
-from generation.scenario import Scenario
-from generation.tables import Tables, compile_tables
+from generation.tables import Tables
 
 STREAM_BITS = 22  # patients per seed: 4M > the 2M maximum
 Record = dict[str, Any]
@@ -24,13 +22,8 @@ Record = dict[str, Any]
 
 def generate_chunk(plan: Plan, start: int, stop: int) -> list[Record]:
     """Records for sequence numbers start+1 .. stop (0-based slice of the plan)."""
-    factory = _factory(plan.scenario, plan.seed)
+    factory = _Factory(plan.tables, plan.seed)
     return [factory.record(plan, i) for i in range(start, min(stop, plan.total))]
-
-
-@lru_cache(maxsize=4)
-def _factory(scenario: Scenario, seed: int) -> _Factory:
-    return _Factory(compile_tables(scenario), seed)
 
 
 class _Factory:

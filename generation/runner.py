@@ -19,6 +19,7 @@ from generation.plan import Plan, make_plan
 from generation.records import generate_chunk
 from generation.scenario import Scenario
 from generation.summary import Summary
+from generation.tables import Tables
 from generation.writers import FileWriter, OutputFile, get_format
 
 Sink = Callable[[str], BinaryIO]
@@ -53,14 +54,21 @@ def generate(
     workers: int = 1,
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    tables: Tables | None = None,
 ) -> Result:
-    """Generate every patient of `scenario` into the requested formats via `sink`."""
+    """Generate every patient of `scenario` into the requested formats via `sink`.
+
+    `tables` may be handed in already compiled (`compile_tables(scenario)`), e.g. from a
+    cache; they must have been compiled from this same scenario.
+    """
     chosen = [get_format(name) for name in dict.fromkeys(formats)]
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     report = on_progress or (lambda progress: None)
     report(Progress("planning", 0, scenario.total_patients))
-    plan = make_plan(scenario, seed)
+    if tables is not None and tables.scenario != scenario:
+        raise ValueError("tables were compiled from a different scenario")
+    plan = make_plan(scenario, seed, tables)
     writers = [FileWriter(fmt.filename, sink(fmt.filename), fmt.content_type) for fmt in chosen]
     summary = Summary()
     try:

@@ -119,3 +119,22 @@ def test_progress_is_reported_after_every_chunk() -> None:
         ("generating", 250),
         ("writing", 250),
     ]
+
+
+def test_precompiled_tables_give_the_same_bytes() -> None:
+    sc = scenario(total_patients=300)
+    tables = generation.compile_tables(sc)
+    with_tables, without = MemorySink(), MemorySink()
+    generation.generate(sc, seed=4, sink=with_tables, tables=tables)
+    generation.generate(sc, seed=4, sink=without)
+    assert with_tables.files == without.files
+
+
+def test_tables_from_another_scenario_are_refused() -> None:
+    tables = generation.compile_tables(scenario(total_patients=300))
+    try:
+        generation.generate(scenario(total_patients=301), seed=4, sink=MemorySink(), tables=tables)
+    except ValueError as error:
+        assert "different scenario" in str(error)
+    else:
+        raise AssertionError("expected ValueError")
