@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+import generation
+from jobs.maintenance import delete_jobs
+from jobs.models import Job, JobOutput, SavedScenario
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title = "age"
+    parameter_name = "age"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("1", "Older than a day"), ("7", "Older than a week"), ("30", "Older than 30 days")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Job]) -> QuerySet[Job]:
+        if self.value():
+            return queryset.filter(
+                created_at__lt=timezone.now() - timezone.timedelta(days=int(self.value()))
+            )
+        return queryset
+
+
+class JobOutputInline(admin.TabularInline):
+    model = JobOutput
+    extra = 0
+    fields = ["name", "size", "content_type", "sha256", "file"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "title",
+        "owner",
+        "status",
+        "phase",
+        "done",
+        "total",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status", AgeFilter, "owner"]
+    search_fields = ["id", "title", "owner__username", "error"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "id", "owner", "scenario", "formats", "seed", "status", "phase", "done", "total", "rate",
+        "error", "summary", "attempt", "worker_name", "created_at", "started_at", "heartbeat_at",
+        "finished_at",
+    ]  # fmt: skip
+    inlines = [JobOutputInline]
+    actions = ["delete_with_files"]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # Our action replaces the stock one: it also stops running jobs first.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Delete selected jobs and their files", permissions=["delete"])
+    def delete_with_files(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        count = delete_jobs(queryset)
+        self.message_user(request, f"Deleted {count} job(s) and their files.", messages.SUCCESS)
+
+
+class SavedScenarioForm(forms.ModelForm):
+    class Meta:
+        model = SavedScenario
+        fields = ["owner", "name", "document"]
+
+    def clean_document(self) -> dict[str, Any]:
+        document: dict[str, Any] = self.cleaned_data["document"]
+        try:
+            return generation.Scenario.from_dict(document).to_dict()
+        except generation.ScenarioError as error:
+            raise forms.ValidationError([str(issue) for issue in error.issues]) from None
+
+
+@admin.register(SavedScenario)
+class SavedScenarioAdmin(admin.ModelAdmin):
+    form = SavedScenarioForm
+    list_display = ["name", "owner", "updated_at"]
+    list_filter = ["owner"]
+    search_fields = ["name", "owner__username"]

@@ -1,0 +1,37 @@
+"""Creating a job: the one way a scenario becomes queued work."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+import generation
+from jobs import tasks
+from jobs.models import Job
+
+
+def submit_job(owner: Any, document: dict[str, Any], formats: Sequence[str]) -> Job:
+    """Validate `document`, store the job and queue it when the transaction commits.
+
+    Raises generation.ScenarioError for an invalid document; forms validate first.
+    """
+    scenario = generation.Scenario.from_dict(document)
+    snapshot = scenario.to_dict()
+    with transaction.atomic():
+        job = Job.objects.create(
+            owner=owner,
+            title=_title(snapshot),
+            scenario=snapshot,
+            formats=list(dict.fromkeys(formats)),
+            seed=generation.resolve_seed(scenario, None),
+            total=scenario.total_patients,
+        )
+        tasks.enqueue(job)
+    return job
+
+
+def _title(document: dict[str, Any]) -> str:
+    title = document.get("title") or document.get("name") or ""
+    return str(title)[:200] or f"{document['total_patients']:,} casualties"

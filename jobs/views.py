@@ -1,0 +1,129 @@
+"""Job pages, status, cancel and downloads. Every view is behind login and ownership."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+import generation
+from jobs import progress, scenarios, storage
+from jobs.forms import ScenarioForm
+from jobs.models import Job, SavedScenario
+from jobs.responses import StreamedFileResponse, StreamedResponse
+from jobs.submit import submit_job
+
+
+def _get_job_for_user(request: HttpRequest, job_id: UUID) -> Job:
+    """The job, if the user owns it (staff: any job); 404 otherwise."""
+    return get_object_or_404(Job.objects.for_user(request.user), pk=job_id)
+
+
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = Job.objects.filter(owner=request.user).prefetch_related("outputs")
+    return render(request, "jobs/job_list.html", {"jobs": jobs[:200]})
+
+
+def job_new(request: HttpRequest) -> HttpResponse:
+    initial = _initial_document(request)
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = ScenarioForm(data=data, files=files, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        job = submit_job(request.user, form.scenario_document(), form.formats())
+        return redirect("job_detail", job_id=job.id)
+    context = {
+        "form": form,
+        "presets": generation.preset_catalog(),
+        "saved_scenarios": scenarios.saved_catalog(request.user),
+    }
+    return render(request, "jobs/job_new.html", context)
+
+
+def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = _get_job_for_user(request, job_id)
+    context = {
+        "job": job,
+        "state": progress.payload(job),
+        "outputs": job.outputs.all(),
+        "scenario_json": json.dumps(job.scenario, indent=2, ensure_ascii=False),
+    }
+    return render(request, "jobs/job_detail.html", context)
+
+
+def job_status(request: HttpRequest, job_id: UUID) -> JsonResponse:
+    job = _get_job_for_user(request, job_id)
+    return JsonResponse(progress.payload(job), headers={"Cache-Control": "no-store"})
+
+
+def job_result(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    """The summary and download links: the same partial the page renders when done."""
+    job = _get_job_for_user(request, job_id)
+    context = {"job": job, "outputs": job.outputs.all()}
+    return render(request, "jobs/partials/result.html", context)
+
+
+@require_POST
+def job_cancel(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = _get_job_for_user(request, job_id)
+    if job.cancel():
+        progress.publish(job)
+    return redirect("job_detail", job_id=job.id)
+
+
+def job_again(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = _get_job_for_user(request, job_id)
+    return redirect(f"{reverse('job_new')}?from={job.id}")
+
+
+@require_POST
+def job_save_scenario(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = _get_job_for_user(request, job_id)
+    name = (request.POST.get("name") or job.title).strip()[:200] or str(job.id)
+    SavedScenario.objects.update_or_create(
+        owner=request.user, name=name, defaults={"document": job.scenario}
+    )
+    messages.success(request, f"Saved the scenario as “{name}”.")
+    return redirect("job_detail", job_id=job.id)
+
+
+def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse:
+    job = _get_job_for_user(request, job_id)
+    output = get_object_or_404(job.outputs, name=name)
+    handle = output.file.open("rb")
+    return StreamedFileResponse(
+        handle, as_attachment=True, filename=output.name, content_type=output.content_type
+    )
+
+
+def download_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = _get_job_for_user(request, job_id)
+    outputs = list(job.outputs.all())
+    if job.status != Job.Status.COMPLETED or not outputs:
+        raise Http404("This job has no files yet.")
+    members = [(f"medgen-{job.id}/{o.name}", o.file.name) for o in outputs]
+    response = StreamedResponse(storage.zip_stream(members), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="medgen-{job.id}.zip"'
+    return response
+
+
+def _initial_document(request: HttpRequest) -> dict[str, Any] | None:
+    """Form values to start from: ?from=<job id>, ?scenario=<saved id> or ?preset=<name>."""
+    if source := request.GET.get("from"):
+        try:
+            job = _get_job_for_user(request, UUID(source))
+        except ValueError:
+            raise Http404("No such job.") from None
+        return ScenarioForm.initial_from_document(job.scenario)
+    if saved := request.GET.get("scenario"):
+        mine = SavedScenario.objects.filter(owner=request.user)
+        scenario = get_object_or_404(mine, pk=saved if saved.isdigit() else 0)
+        return ScenarioForm.initial_from_document(scenario.document)
+    if name := request.GET.get("preset"):
+        return ScenarioForm.initial_from_preset(name)
+    return None

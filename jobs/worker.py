@@ -1,0 +1,49 @@
+"""The RQ worker MedGen runs (settings.RQ["WORKER_CLASS"])."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from typing import Any
+
+from django.conf import settings
+from rq.worker import SimpleWorker
+
+log = logging.getLogger(__name__)
+WORKER_NAME_SEPARATOR = "~"
+
+
+class JobWorker(SimpleWorker):
+    """Runs jobs in its own process and does MedGen's housekeeping.
+
+    No fork per job: a forked child would share the parent's database pool. RQ calls
+    `run_maintenance_tasks` when the worker starts and every maintenance interval, so a
+    job left running by a dead worker is noticed then (see jobs.maintenance).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("maintenance_interval", settings.JOB_MAINTENANCE_INTERVAL)
+        if len(args) < 2 and not kwargs.get("name"):
+            kwargs["name"] = default_name()
+        super().__init__(*args, **kwargs)
+
+    def run_maintenance_tasks(self) -> None:
+        from jobs.maintenance import run_maintenance
+        from jobs.tasks import release_connections
+
+        starting = self.last_cleaned_at is None
+        super().run_maintenance_tasks()
+        try:
+            run_maintenance(force=starting)
+        except Exception:  # housekeeping must never stop the worker from taking jobs
+            log.exception("job maintenance failed")
+        finally:
+            release_connections()
+
+
+def default_name() -> str:
+    """host~pid~random: lets recovery on the same machine see that the process is gone."""
+    sep = WORKER_NAME_SEPARATOR
+    return f"{socket.gethostname()}{sep}{os.getpid()}{sep}{uuid.uuid4().hex[:8]}"

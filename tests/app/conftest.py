@@ -1,0 +1,14 @@
+"""Every app test gets the tests' Redis database and its own MEDIA_ROOT."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated(redis_db: Any, media_root: Path, settings: Any) -> None:
+    settings.MEDGEN_CHUNK_SIZE = 100
+    settings.MEDGEN_PROGRESS_INTERVAL = 0
