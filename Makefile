@@ -25,6 +25,7 @@ browser:
 	@scripts/ensure-chromium.sh
 
 migrate: venv redis
+	$(PY) scripts/ensure_database.py
 	$(PY) manage.py migrate --noinput
 
 run: migrate

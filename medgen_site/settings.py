@@ -197,8 +197,10 @@ SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", "")
 
 # MedGen's own knobs.
 MEDGEN_CHUNK_SIZE = env_int("MEDGEN_CHUNK_SIZE", 1000)
-# Processes the engine renders chunks in, per job (1 = inside the worker process).
-MEDGEN_ENGINE_WORKERS = env_int("MEDGEN_ENGINE_WORKERS", 1)
+# Processes the engine renders chunks in, per job (1 = inside the worker process). Two by
+# default: one RQ worker then keeps both cores of a small machine busy; with several
+# workers per machine, set it to cores / workers.
+MEDGEN_ENGINE_WORKERS = env_int("MEDGEN_ENGINE_WORKERS", min(2, os.cpu_count() or 1))
 MEDGEN_PROGRESS_INTERVAL = float(os.environ.get("MEDGEN_PROGRESS_INTERVAL", "0.25"))
 JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 30)  # 0 keeps jobs forever
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)  # no heartbeat for this long = dead
