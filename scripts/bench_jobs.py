@@ -79,7 +79,9 @@ def bench_job(args: argparse.Namespace, user: Any) -> str:
         raise SystemExit(f"job path: the job ended {job.status}: {job.error}")
     size = sum(o.size for o in job.outputs.all())
     queued = (job.started_at - job.created_at).total_seconds() if job.started_at else 0.0
-    workers = os.environ.get("MEDGEN_ENGINE_WORKERS", "1")
+    from django.conf import settings
+
+    workers = settings.MEDGEN_ENGINE_WORKERS
     print(
         f"job path: {args.count:,} patients ({args.format}, engine workers {workers}) "
         f"submit->completed {wall:.2f} s "
