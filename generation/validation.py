@@ -1,0 +1,435 @@
+"""Validation of a scenario document into a `Scenario`.
+
+Validation collects every problem at once, each with the path of the offending value
+(`fronts[1].nationalities.XYZ: unknown nation`), so a user fixes a file in one pass.
+Shares are fractions summing to 1 or percentages summing to 100; anything else is an
+error, never silently normalised.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from generation import reference
+from generation.scenario import (
+    CATEGORIES,
+    DEFAULT_FRONTS,
+    DEFAULT_INJURY_MIX,
+    DEFAULT_START,
+    HOLDING_ROLES,
+    INTENSITIES,
+    MAX_DAYS,
+    MAX_PATIENTS,
+    PRECEDENCES,
+    ROLES,
+    SPECIAL_EVENT_TYPES,
+    TEMPOS,
+    TOP_LEVEL_KEYS,
+    TRANSIT_LEGS,
+    WARFARE_TYPES,
+    Care,
+    Front,
+    Issue,
+    Scenario,
+    ScenarioError,
+    SpecialEvent,
+    Window,
+)
+
+
+class Validator:
+    """Walks a document once, recording every issue, then builds the Scenario."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.doc = document
+        self.issues: list[Issue] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.issues.append(Issue(path, message))
+
+    def build(self) -> Scenario:
+        if not isinstance(self.doc, Mapping):
+            raise ScenarioError([Issue("", "a scenario must be a JSON object")])
+        for key in sorted(set(self.doc) - TOP_LEVEL_KEYS):
+            self.error(key, "unknown key")
+        total = self.integer("total_patients", 1, MAX_PATIENTS, required=True)
+        days = self.integer("days", 1, MAX_DAYS, default=8)
+        scenario = self._assemble(total, days)
+        if self.issues:
+            raise ScenarioError(self.issues)
+        assert scenario is not None
+        return scenario
+
+    def _assemble(self, total: int | None, days: int | None) -> Scenario | None:
+        start = self.start()
+        seed = self.integer("seed", 0, 2**63 - 1, default=None)
+        warfare = self.warfare()
+        intensity = self.choice("intensity", INTENSITIES, "medium")
+        tempo = self.choice("tempo", TEMPOS, "sustained")
+        events = self.special_events(days, total)
+        environment = self.environment()
+        fronts = self.fronts()
+        injury_mix = self.shares("injury_mix", self.doc.get("injury_mix", DEFAULT_INJURY_MIX))
+        if injury_mix is not None:
+            self.exact_keys("injury_mix", injury_mix, CATEGORIES)
+        female_share = self.demographics()
+        care = self.care()
+        kia, mascal_kia = self.outcomes()
+        clinical_detail = self.flag("clinical_detail", True)
+        names = {key: self.text(key) for key in ("name", "title", "description")}
+        if self.issues or None in (total, days, start, warfare, fronts, injury_mix, care):
+            return None
+        return Scenario(
+            total_patients=total,  # type: ignore[arg-type]
+            days=days,  # type: ignore[arg-type]
+            start=start,  # type: ignore[arg-type]
+            seed=seed,
+            warfare=warfare,  # type: ignore[arg-type]
+            intensity=intensity,
+            tempo=tempo,
+            special_events=events,
+            environment=environment,
+            fronts=fronts,  # type: ignore[arg-type]
+            injury_mix=tuple((c, injury_mix[c]) for c in CATEGORIES),  # type: ignore[index]
+            female_share=female_share,
+            care=care,  # type: ignore[arg-type]
+            kia_probability=kia,
+            mascal_kia_probability=mascal_kia,
+            clinical_detail=clinical_detail,
+            **names,
+        )
+
+    # -- scalar helpers -------------------------------------------------------------
+
+    def integer(
+        self,
+        path: str,
+        low: int,
+        high: int,
+        *,
+        required: bool = False,
+        default: int | None = None,
+        value: Any = ...,
+    ) -> int | None:
+        if value is ...:
+            if path not in self.doc or self.doc[path] is None:
+                if required:
+                    self.error(path, "is required")
+                return default
+            value = self.doc[path]
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                self.error(path, f"must be a whole number, got {value!r}")
+                return default
+        if not low <= value <= high:
+            self.error(path, f"must be between {low:,} and {high:,}, got {value:,}")
+            return default
+        return int(value)
+
+    def number(self, path: str, value: Any, low: float, high: float) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            self.error(path, f"must be a number, got {value!r}")
+            return None
+        if not low <= value <= high:
+            self.error(path, f"must be between {low:g} and {high:g}, got {value:g}")
+            return None
+        return float(value)
+
+    def choice(self, path: str, allowed: tuple[str, ...], default: str) -> str:
+        value = self.doc.get(path, default)
+        if value not in allowed:
+            self.error(path, f"must be one of {', '.join(allowed)}; got {value!r}")
+            return default
+        return str(value)
+
+    def flag(self, path: str, default: bool) -> bool:
+        value = self.doc.get(path, default)
+        if not isinstance(value, bool):
+            self.error(path, f"must be true or false, got {value!r}")
+            return default
+        return value
+
+    def text(self, path: str) -> str:
+        value = self.doc.get(path, "")
+        if not isinstance(value, str):
+            self.error(path, "must be text")
+            return ""
+        return value
+
+    def start(self) -> datetime | None:
+        raw = self.doc.get("start", DEFAULT_START)
+        try:
+            start = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+        except ValueError:
+            start = None
+        if start is None:
+            self.error("start", f"must be an ISO 8601 date and time, got {raw!r}")
+        elif start.tzinfo is None:
+            self.error("start", "needs a time zone offset, e.g. 2026-03-02T06:00:00+01:00")
+            return None
+        return start
+
+    # -- shares ---------------------------------------------------------------------
+
+    def shares(self, path: str, raw: Any, *, allow_zero: bool = True) -> dict[str, float] | None:
+        """Fractions summing to 1 or percentages summing to 100, as fractions."""
+        if not isinstance(raw, Mapping) or not raw:
+            self.error(path, "must be a non-empty object of name -> share")
+            return None
+        values: dict[str, float] = {}
+        for key, value in raw.items():
+            number = self.number(f"{path}.{key}", value, 0, 100)
+            if number is not None:
+                values[str(key)] = number
+        if len(values) != len(raw):
+            return None
+        return self.share_sum(path, values)
+
+    def share_sum(self, path: str, values: dict[str, float]) -> dict[str, float] | None:
+        total = sum(values.values())
+        if math.isclose(total, 1.0, abs_tol=1e-6):
+            return values
+        if math.isclose(total, 100.0, abs_tol=1e-4):
+            return {key: value / 100 for key, value in values.items()}
+        self.error(path, f"shares sum to {total:g}, expected 1 (or 100 as percentages)")
+        return None
+
+    def exact_keys(self, path: str, values: Mapping[str, float], allowed: tuple[str, ...]) -> None:
+        for key in values:
+            if key not in allowed:
+                self.error(f"{path}.{key}", f"unknown; expected one of {', '.join(allowed)}")
+
+    # -- sections -------------------------------------------------------------------
+
+    def warfare(self) -> tuple[tuple[str, float], ...] | None:
+        raw = self.doc.get("warfare", {"conventional": 1})
+        if not isinstance(raw, Mapping) or not raw:
+            self.error("warfare", "must be a non-empty object of warfare type -> weight")
+            return None
+        weights: list[tuple[str, float]] = []
+        for key, value in raw.items():
+            if key not in WARFARE_TYPES:
+                self.error(
+                    f"warfare.{key}", f"unknown warfare type; use {', '.join(WARFARE_TYPES)}"
+                )
+                continue
+            weight = self.number(f"warfare.{key}", value, 0, 1e6)
+            if weight:
+                weights.append((key, weight))
+        if not weights and not self.issues:
+            self.error("warfare", "at least one warfare type needs a weight above 0")
+        total = sum(w for _, w in weights)
+        return tuple((k, w / total) for k, w in weights) if weights else None
+
+    def special_events(self, days: int | None, total: int | None) -> tuple[SpecialEvent, ...]:
+        raw = self.doc.get("special_events", [])
+        if not isinstance(raw, list):
+            self.error("special_events", "must be a list")
+            return ()
+        events = [self.special_event(f"special_events[{i}]", e, days) for i, e in enumerate(raw)]
+        valid = tuple(e for e in events if e is not None)
+        smallest = sum(e.size[0] for e in valid)
+        if total is not None and smallest > total:
+            self.error(
+                "special_events",
+                f"their minimum sizes add up to {smallest:,}, more than total_patients ({total:,})",
+            )
+        return valid
+
+    def special_event(self, path: str, raw: Any, days: int | None) -> SpecialEvent | None:
+        if not isinstance(raw, Mapping):
+            self.error(path, "must be an object with type, day and size")
+            return None
+        for key in sorted(set(raw) - {"type", "day", "size"}):
+            self.error(f"{path}.{key}", "unknown key")
+        kind = raw.get("type")
+        if kind not in SPECIAL_EVENT_TYPES:
+            self.error(f"{path}.type", f"must be one of {', '.join(SPECIAL_EVENT_TYPES)}")
+        day = raw.get("day")
+        if day is not None:
+            day = self.integer(f"{path}.day", 1, days or MAX_DAYS, value=day)
+        size = self.size_range(f"{path}.size", raw.get("size", [10, 30]))
+        if kind not in SPECIAL_EVENT_TYPES or size is None:
+            return None
+        return SpecialEvent(type=kind, day=day, size=size)
+
+    def size_range(self, path: str, raw: Any) -> tuple[int, int] | None:
+        if not (isinstance(raw, list) and len(raw) == 2):
+            self.error(path, "must be [min, max]")
+            return None
+        low = self.integer(f"{path}[0]", 1, MAX_PATIENTS, value=raw[0])
+        high = self.integer(f"{path}[1]", 1, MAX_PATIENTS, value=raw[1])
+        if low is None or high is None:
+            return None
+        if low > high:
+            self.error(path, f"min {low} is larger than max {high}")
+            return None
+        return (low, high)
+
+    def environment(self) -> tuple[str, ...]:
+        raw = self.doc.get("environment", [])
+        known = reference.environment_conditions()
+        if not isinstance(raw, list):
+            self.error("environment", "must be a list of conditions")
+            return ()
+        for i, item in enumerate(raw):
+            if item not in known:
+                self.error(
+                    f"environment[{i}]", f"unknown condition {item!r}; use {', '.join(known)}"
+                )
+        return tuple(dict.fromkeys(item for item in raw if item in known))
+
+    def fronts(self) -> tuple[Front, ...] | None:
+        raw = self.doc.get("fronts", DEFAULT_FRONTS)
+        if not isinstance(raw, list) or not raw:
+            self.error("fronts", "must be a non-empty list of fronts")
+            return None
+        fronts = [self.front(f"fronts[{i}]", item) for i, item in enumerate(raw)]
+        names = [f.name for f in fronts if f is not None]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            self.error("fronts", f"front name {name!r} is used twice")
+        if None in fronts:
+            return None
+        shares = self.share_sum("fronts", {f.name: f.share for f in fronts})  # type: ignore[union-attr]
+        if shares is None:
+            return None
+        return tuple(
+            Front(f.name, shares[f.name], f.nationalities)  # type: ignore[union-attr]
+            for f in fronts
+        )
+
+    def front(self, path: str, raw: Any) -> Front | None:
+        if not isinstance(raw, Mapping):
+            self.error(path, "must be an object with name, share and nationalities")
+            return None
+        for key in sorted(set(raw) - {"name", "share", "nationalities"}):
+            self.error(f"{path}.{key}", "unknown key")
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip():
+            self.error(f"{path}.name", "is required")
+        share = self.number(f"{path}.share", raw.get("share"), 0, 100)
+        nations = self.nationalities(f"{path}.nationalities", raw.get("nationalities"))
+        if not isinstance(name, str) or not name.strip() or share is None or nations is None:
+            return None
+        return Front(name.strip(), share, nations)
+
+    def nationalities(self, path: str, raw: Any) -> tuple[tuple[str, float], ...] | None:
+        known = reference.nation_codes()
+        if isinstance(raw, Mapping):
+            for code in raw:
+                if code not in known:
+                    self.error(
+                        f"{path}.{code}", "unknown nation (use ISO 3166-1 alpha-3 of a NATO member)"
+                    )
+        shares = self.shares(path, raw)
+        if shares is None or any(code not in known for code in shares):
+            return None
+        return tuple((code, share) for code, share in shares.items() if share > 0)
+
+    def demographics(self) -> float:
+        raw = self.doc.get("demographics", {})
+        if not isinstance(raw, Mapping):
+            self.error("demographics", "must be an object")
+            return reference.people()["female_share"]
+        for key in sorted(set(raw) - {"female_share"}):
+            self.error(f"demographics.{key}", "unknown key")
+        value = raw.get("female_share", reference.people()["female_share"])
+        share = self.number("demographics.female_share", value, 0, 1)
+        return reference.people()["female_share"] if share is None else share
+
+    def outcomes(self) -> tuple[float, float]:
+        defaults = reference.care()["kia"]
+        raw = self.doc.get("outcomes", {})
+        if not isinstance(raw, Mapping):
+            self.error("outcomes", "must be an object")
+            raw = {}
+        for key in sorted(set(raw) - {"kia_probability", "mascal_kia_probability"}):
+            self.error(f"outcomes.{key}", "unknown key")
+        kia = self.number(
+            "outcomes.kia_probability", raw.get("kia_probability", defaults["probability"]), 0, 0.9
+        )
+        mascal = self.number(
+            "outcomes.mascal_kia_probability",
+            raw.get("mascal_kia_probability", defaults["mascal_probability"]),
+            0,
+            0.9,
+        )
+        return (kia or 0.0, mascal or 0.0)
+
+    def care(self) -> Care | None:
+        defaults = reference.care()
+        raw = self.doc.get("care", {})
+        if not isinstance(raw, Mapping):
+            self.error("care", "must be an object")
+            return None
+        for key in sorted(set(raw) - {"roles", "transit", "holding"}):
+            self.error(f"care.{key}", "unknown key")
+        roles = self.roles(raw.get("roles", list(ROLES)))
+        transit = self.windows(
+            "care.transit", raw.get("transit", {}), defaults["transit"], TRANSIT_LEGS
+        )
+        holding = self.windows(
+            "care.holding", raw.get("holding", {}), defaults["holding"], HOLDING_ROLES
+        )
+        if roles is None or transit is None or holding is None:
+            return None
+        return Care(roles=roles, transit=transit, holding=holding)
+
+    def roles(self, raw: Any) -> tuple[str, ...] | None:
+        if not isinstance(raw, list) or any(role not in ROLES for role in raw):
+            self.error("care.roles", f"must be a list drawn from {', '.join(ROLES)}")
+            return None
+        if not set(raw) & {"R1", "R2", "R3"}:
+            self.error("care.roles", "needs at least one of R1, R2, R3 in theatre")
+            return None
+        return tuple(role for role in ROLES if role in raw)
+
+    def windows(
+        self, path: str, raw: Any, defaults: Mapping[str, Any], keys: tuple[str, ...]
+    ) -> tuple[tuple[str, tuple[tuple[str, Window], ...]], ...] | None:
+        if not isinstance(raw, Mapping):
+            self.error(path, "must be an object")
+            return None
+        for key in sorted(set(raw) - set(keys)):
+            self.error(f"{path}.{key}", f"unknown; expected one of {', '.join(keys)}")
+        result = []
+        for key in keys:
+            override = raw.get(key, {})
+            if not isinstance(override, Mapping):
+                self.error(f"{path}.{key}", "must be an object of precedence -> window")
+                continue
+            result.append((key, self.precedence_windows(f"{path}.{key}", override, defaults[key])))
+        return tuple(result) if len(result) == len(keys) else None
+
+    def precedence_windows(
+        self, path: str, override: Mapping[str, Any], defaults: Mapping[str, Any]
+    ) -> tuple[tuple[str, Window], ...]:
+        for key in sorted(set(override) - set(PRECEDENCES)):
+            self.error(f"{path}.{key}", f"unknown precedence; use {', '.join(PRECEDENCES)}")
+        windows = []
+        for precedence in PRECEDENCES:
+            raw = override.get(precedence, defaults[precedence])
+            window = self.window(f"{path}.{precedence}", raw)
+            windows.append((precedence, window or tuple(defaults[precedence])))
+        return tuple(windows)  # type: ignore[arg-type]
+
+    def window(self, path: str, raw: Any) -> Window | None:
+        """[min, max] or [min, mode, max] minutes."""
+        ok = isinstance(raw, list) and len(raw) in (2, 3)
+        numbers = [self.number(path, v, 0, 60 * 24 * 60) for v in raw] if ok else []
+        if not ok or None in numbers:
+            if not ok:
+                self.error(path, "must be [min, max] or [min, mode, max] in minutes")
+            return None
+        if len(numbers) == 2:
+            numbers = [numbers[0], (numbers[0] + numbers[1]) / 2, numbers[1]]  # type: ignore[operator]
+        low, mode, high = numbers
+        if not low <= mode <= high:  # type: ignore[operator]
+            self.error(path, "must satisfy min <= mode <= max")
+            return None
+        return (low, mode, high)  # type: ignore[return-value]
