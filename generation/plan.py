@@ -33,6 +33,9 @@ KIND_SINGLE, KIND_GROUP, KIND_MASCAL = 0, 1, 2
 SPECIAL_KINDS = {"offensive": 3, "ambush": 4, "mass_casualty": 5}
 KIND_NAMES = ("single", "group", "mass_casualty", "offensive", "ambush", "mass_casualty")
 BATTLE, NON_BATTLE, DISEASE = 0, 1, 2
+# Compact per-event columns: 1-2 bytes for small codes, 4 for counts (a plan for 2M
+# casualties stays within a few tens of MB). Seconds fit "i": 60 days < 2**31 s.
+EVENT_TYPECODES = {"category": "b", "warfare": "b", "front": "h", "kind": "b", "size": "i"}
 
 
 @dataclass(frozen=True)
@@ -110,11 +113,9 @@ class _PlanBuilder:
         self.start_offset = local_day_offset(scenario)
         self.warfare_deficit = _Deficit([share for _, share in scenario.warfare])
         self.front_deficit = _Deficit([front.share for front in scenario.fronts])
-        self.events: dict[str, array] = {
-            key: array("l") for key in ("category", "warfare", "front", "kind", "size")
-        }
-        self.times = array("l")
-        self.event_of = array("l")
+        self.events: dict[str, array] = {key: array(code) for key, code in EVENT_TYPECODES.items()}
+        self.times = array("i")
+        self.event_of = array("i")
 
     # 1. special events and 2. days
 
@@ -236,21 +237,25 @@ class _PlanBuilder:
     def finish(self, seed: int, tables: Tables) -> Plan:
         """Renumber events in order of their first casualty and freeze the arrays."""
         count = len(self.events["size"])
-        old_to_new = array("l", [-1]) * count
-        order = array("l")
+        old_to_new = array("i", [-1]) * count
+        order = array("i")
         for old in self.event_of:
             if old_to_new[old] < 0:
                 old_to_new[old] = len(order)
                 order.append(old)
-        event_of = array("l", (old_to_new[old] for old in self.event_of))
-        reordered = {
-            key: array("l", (values[old] for old in order)) for key, values in self.events.items()
-        }
+        for i, old in enumerate(self.event_of):  # in place: no second copy of N ints
+            self.event_of[i] = old_to_new[old]
+        del old_to_new
+        reordered = {}
+        for key in EVENT_TYPECODES:  # one array at a time keeps the peak low
+            values = self.events.pop(key)
+            reordered[key] = array(values.typecode, (values[old] for old in order))
+            del values
         return Plan(
             scenario=self.scenario,
             seed=seed,
             times=self.times,
-            event_of=event_of,
+            event_of=self.event_of,
             event_category=reordered["category"],
             event_warfare=reordered["warfare"],
             event_front=reordered["front"],

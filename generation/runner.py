@@ -115,7 +115,9 @@ def _rendered(
         for i, (start, stop) in enumerate(ranges):
             yield i == 0, render_range(plan, formats, start, stop)
         return
-    context = multiprocessing.get_context("fork")
+    # "spawn": workers start as fresh interpreters holding only the engine and the plan,
+    # not a copy of the caller (a Django process, its connection pool and threads).
+    context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(plan, formats)) as pool:
         pending: deque[Any] = deque()
         written = 0

@@ -16,6 +16,7 @@ from typing import Any
 
 MAX_PATIENTS = 2_000_000
 MAX_DAYS = 60
+MAX_FRONTS = 100
 DEFAULT_START = "2026-03-02T06:00:00+00:00"
 WARFARE_TYPES = (
     "conventional",

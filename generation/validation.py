@@ -22,6 +22,7 @@ from generation.scenario import (
     HOLDING_ROLES,
     INTENSITIES,
     MAX_DAYS,
+    MAX_FRONTS,
     MAX_PATIENTS,
     PRECEDENCES,
     ROLES,
@@ -288,6 +289,9 @@ class Validator:
         raw = self.doc.get("fronts", DEFAULT_FRONTS)
         if not isinstance(raw, list) or not raw:
             self.error("fronts", "must be a non-empty list of fronts")
+            return None
+        if len(raw) > MAX_FRONTS:
+            self.error("fronts", f"at most {MAX_FRONTS} fronts, got {len(raw)}")
             return None
         fronts = [self.front(f"fronts[{i}]", item) for i, item in enumerate(raw)]
         names = [f.name for f in fronts if f is not None]
