@@ -115,9 +115,10 @@ def _rendered(
         for i, (start, stop) in enumerate(ranges):
             yield i == 0, render_range(plan, formats, start, stop)
         return
-    # "spawn": workers start as fresh interpreters holding only the engine and the plan,
-    # not a copy of the caller (a Django process, its connection pool and threads).
-    context = multiprocessing.get_context("spawn")
+    # "fork": workers share the finished plan's pages with the caller and need no
+    # `if __name__ == "__main__"` guard in whatever script calls the engine ("spawn" and
+    # "forkserver" would re-import it). They never touch the caller's connections.
+    context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_init_worker, initargs=(plan, formats)) as pool:
         pending: deque[Any] = deque()
         written = 0
