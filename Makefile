@@ -37,6 +37,7 @@ worker: venv redis
 lint: venv
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 
 format: venv
 	.venv/bin/ruff format .

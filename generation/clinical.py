@@ -73,11 +73,11 @@ def compile_clinical() -> ClinicalTables:
             role: tuple(_rule(r, terms) for r in rules)
             for role, rules in data["treatments"].items()
         },
-        severity_bands={k: tuple(v) for k, v in physiology["triage_severity"].items()},  # type: ignore[misc]
+        severity_bands={k: tuple(v) for k, v in physiology["triage_severity"].items()},
         retriage_bands=tuple((limit, triage) for limit, triage in physiology["retriage_bands"]),
         improvement=physiology["improvement_per_role"],
         noise=physiology["noise"],
-        fever=tuple(physiology["fever"]),  # type: ignore[arg-type]
+        fever=(physiology["fever"][0], physiology["fever"][1]),
         medevac=data["medevac"],
     )
 
@@ -92,7 +92,7 @@ def _rule(spec: dict[str, Any], terms: dict[str, str]) -> Rule:
         none_tags=frozenset(spec.get("none", ())),
         severities=frozenset(severities) if severities else None,
         probability=spec["p"],
-        after=tuple(spec["after"]),  # type: ignore[arg-type]
+        after=(spec["after"][0], spec["after"][1]),
     )
 
 

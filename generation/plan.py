@@ -18,6 +18,7 @@ order, so that any range of patients can be generated alone from it. Steps:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 import random
 from array import array
 from dataclasses import dataclass, field
@@ -44,13 +45,13 @@ class Plan:
 
     scenario: Scenario
     seed: int
-    times: array  # seconds after scenario start, non-decreasing
-    event_of: array  # event index per casualty
-    event_category: array  # BATTLE / NON_BATTLE / DISEASE
-    event_warfare: array  # index into scenario.warfare
-    event_front: array  # index into scenario.fronts
-    event_kind: array  # KIND_* codes
-    event_size: array
+    times: array[int]  # seconds after scenario start, non-decreasing
+    event_of: array[int]  # event index per casualty
+    event_category: array[int]  # BATTLE / NON_BATTLE / DISEASE
+    event_warfare: array[int]  # index into scenario.warfare
+    event_front: array[int]  # index into scenario.fronts
+    event_kind: array[int]  # KIND_* codes
+    event_size: array[int]
     tables: Tables = field(repr=False, compare=False)
 
     @property
@@ -93,7 +94,7 @@ def allocate(total: int, weights: list[float]) -> list[int]:
 def tempo_profile(tempo: str, days: int) -> list[float]:
     """Relative casualty weight per day for a tempo."""
     xs = [d / (days - 1) if days > 1 else 0.5 for d in range(days)]
-    shapes = {
+    shapes: dict[str, Callable[[float, int], float]] = {
         "sustained": lambda x, d: 1.0,
         "escalating": lambda x, d: 0.4 + 1.4 * x,
         "declining": lambda x, d: 1.8 - 1.4 * x,
@@ -113,7 +114,9 @@ class _PlanBuilder:
         self.start_offset = local_day_offset(scenario)
         self.warfare_deficit = _Deficit([share for _, share in scenario.warfare])
         self.front_deficit = _Deficit([front.share for front in scenario.fronts])
-        self.events: dict[str, array] = {key: array(code) for key, code in EVENT_TYPECODES.items()}
+        self.events: dict[str, array[int]] = {
+            key: array(code) for key, code in EVENT_TYPECODES.items()
+        }
         self.times = array("i")
         self.event_of = array("i")
 
@@ -121,17 +124,15 @@ class _PlanBuilder:
 
     def special_sizes(self) -> list[tuple[SpecialEvent, int, int]]:
         """(event, size, 0-based day); sizes trimmed from the last so the total holds."""
-        chosen = []
-        for event in self.scenario.special_events:
-            size = self.rng.randint(*event.size)
-            day = (event.day or self.rng.randint(1, self.scenario.days)) - 1
-            chosen.append([event, size, day])
-        excess = sum(size for _, size, _ in chosen) - self.scenario.total_patients
-        for item in reversed(chosen):
-            cut = min(excess, item[1] - item[0].size[0]) if excess > 0 else 0
-            item[1] -= cut
+        events = self.scenario.special_events
+        sizes = [self.rng.randint(*event.size) for event in events]
+        days = [(event.day or self.rng.randint(1, self.scenario.days)) - 1 for event in events]
+        excess = sum(sizes) - self.scenario.total_patients
+        for i in reversed(range(len(sizes))):
+            cut = min(excess, sizes[i] - events[i].size[0]) if excess > 0 else 0
+            sizes[i] -= cut
             excess -= cut
-        return [(e, s, d) for e, s, d in chosen]
+        return list(zip(events, sizes, days, strict=True))
 
     def day_weights(self) -> list[float]:
         sigma = self.intensity["day_sigma"]

@@ -63,9 +63,10 @@ class _Factory:
             timeline, outcome, facility, when = journey.killed_in_action(rng, tables, t0)
         else:
             name = injuries.CATEGORY_NAMES[category]
+            assert precedence is not None  # only the killed have none
             timeline, outcome, facility, when = journey.journey(
                 rng, tables, name, triage, precedence, t0
-            )  # type: ignore[arg-type]
+            )
         kind = plan.event_kind[event]
         if tables.scenario.clinical_detail:
             casualty = Casualty(

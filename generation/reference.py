@@ -6,6 +6,7 @@ Everything here is immutable after loading; callers must not mutate what they ge
 from __future__ import annotations
 
 import csv
+import io
 import json
 from functools import cache
 from importlib import resources
@@ -61,8 +62,8 @@ def environment_conditions() -> tuple[str, ...]:
 @cache
 def snomed_terms() -> dict[str, str]:
     """SNOMED CT code -> term, for every code the engine can emit."""
-    with (_DATA / "snomed.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["code"]: row["term"] for row in csv.DictReader(handle)}
+    text = (_DATA / "snomed.csv").read_text(encoding="utf-8")
+    return {row["code"]: row["term"] for row in csv.DictReader(io.StringIO(text, newline=""))}
 
 
 @cache

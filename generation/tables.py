@@ -180,7 +180,7 @@ def _night_shift(scenario: Scenario) -> float:
 
 def _transit_factor(scenario: Scenario) -> float:
     env = reference.warfare()["environment"]
-    return math.prod(env[e].get("transit", 1.0) for e in scenario.environment)
+    return float(math.prod(env[e].get("transit", 1.0) for e in scenario.environment))
 
 
 def _environment_max(scenario: Scenario, key: str) -> float:

@@ -339,7 +339,7 @@ class Validator:
         raw = self.doc.get("demographics", {})
         if not isinstance(raw, Mapping):
             self.error("demographics", "must be an object")
-            return reference.people()["female_share"]
+            return float(reference.people()["female_share"])
         for key in sorted(set(raw) - {"female_share"}):
             self.error(f"demographics.{key}", "unknown key")
         value = raw.get("female_share", reference.people()["female_share"])
@@ -420,7 +420,7 @@ class Validator:
             raw = override.get(precedence, defaults[precedence])
             window = self.window(f"{path}.{precedence}", raw)
             windows.append((precedence, window or tuple(defaults[precedence])))
-        return tuple(windows)  # type: ignore[arg-type]
+        return tuple(windows)
 
     def window(self, path: str, raw: Any) -> Window | None:
         """[min, max] or [min, mode, max] minutes."""
