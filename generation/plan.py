@@ -18,9 +18,9 @@ order, so that any range of patients can be generated alone from it. Steps:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 import random
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generation import reference
