@@ -115,10 +115,7 @@ def _rendered(
         for i, (start, stop) in enumerate(ranges):
             yield i == 0, render_range(plan, formats, start, stop)
         return
-    # "fork": workers share the finished plan's pages with the caller and need no
-    # `if __name__ == "__main__"` guard in whatever script calls the engine ("spawn" and
-    # "forkserver" would re-import it). They never touch the caller's connections.
-    context = multiprocessing.get_context("fork")
+    context = _process_context()
     with context.Pool(workers, initializer=_init_worker, initargs=(plan, formats)) as pool:
         pending: deque[Any] = deque()
         written = 0
@@ -130,6 +127,19 @@ def _rendered(
         while pending:
             yield written == 0, pending.popleft().get()
             written += 1
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """Render workers come from a fork server that holds only the engine.
+
+    Forking the caller instead would copy its threads' locks (an RQ worker or a test
+    runner has threads; a child could wait forever on a lock taken at fork time) and its
+    memory. Like "spawn", this needs the usual `if __name__ == "__main__":` guard in a
+    script that asks for several workers; manage.py has it.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["generation.runner"])
+    return context
 
 
 _worker_state: dict[str, Any] = {}
