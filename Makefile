@@ -7,7 +7,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 BENCH_N ?= 100000
 
-.PHONY: venv run worker test test-fast lint format bench redis browser migrate clean
+.PHONY: venv run worker test test-fast lint format bench redis test-tools migrate clean
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 .venv/.installed: requirements.txt requirements-dev.txt
@@ -21,8 +21,8 @@ venv: .venv/.installed
 redis:
 	@scripts/ensure-redis.sh "$(REDIS_URL)"
 
-browser:
-	@scripts/ensure-chromium.sh
+test-tools:
+	@scripts/ensure-test-tools.sh
 
 migrate: venv redis
 	$(PY) scripts/ensure_database.py
@@ -43,7 +43,7 @@ format: venv
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-test: lint redis browser
+test: lint redis test-tools
 	$(PY) -m pytest
 
 # Engine tests only: no database, Redis or browser needed.
