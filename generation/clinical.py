@@ -12,6 +12,7 @@ import itertools
 import random
 import zlib
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from generation import reference
@@ -202,11 +203,16 @@ def retriage(clinical: ClinicalTables, s: float) -> str:
 
 def grid_reference(rng: random.Random, clinical: ClinicalTables, front: str) -> str:
     """An MGRS pickup point inside the front's 30 km box (the box is fixed per front)."""
-    spec = clinical.medevac
+    zone_square, east, north = _front_area(
+        front, tuple(clinical.medevac["grid_zones"]), clinical.medevac["square_letters"]
+    )
+    r = rng.random
+    return f"{zone_square} {east + int(r() * 30_000):05d} {north + int(r() * 30_000):05d}"
+
+
+@cache
+def _front_area(front: str, zones: tuple[str, ...], letters: str) -> tuple[str, int, int]:
+    """Zone + 100 km square and the box's south-west corner, derived from the name only."""
     key = zlib.crc32(front.encode())
-    zone = spec["grid_zones"][key % len(spec["grid_zones"])]
-    letters = spec["square_letters"]
     square = letters[(key >> 4) % len(letters)] + letters[(key >> 9) % len(letters)]
-    east = (key >> 13) % 60_000 + int(rng.random() * 30_000)
-    north = (key >> 3) % 60_000 + int(rng.random() * 30_000)
-    return f"{zone} {square} {east:05d} {north:05d}"
+    return f"{zones[key % len(zones)]} {square}", (key >> 13) % 60_000, (key >> 3) % 60_000

@@ -106,19 +106,21 @@ def _handovers(
 ) -> list[dict[str, Any]]:
     """An ATMIST at every transfer of care (each arrival), with the signs taken then."""
     signs_at = {(v["time"], v["facility"]): v for v in vitals}
+    injuries = paperwork.injury_texts(casualty.conditions)
     handovers = []
     previous = "POI"
     for entry in entries[1:]:
         if entry["event"] != "arrival":
             continue
         before = [t for t in given if t["time"] <= entry["time"]]
+        signs = signs_at[(entry["time"], entry["facility"])]
         report = paperwork.atmist(
             casualty.age,
             casualty.sex,
             entries[0]["time"],
             casualty.mechanism,
-            casualty.conditions,
-            signs_at[(entry["time"], entry["facility"])],
+            injuries,
+            signs,
             before,
         )
         handovers.append(

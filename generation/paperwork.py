@@ -33,31 +33,38 @@ def atmist(
     sex: str,
     injury_time: str,
     mechanism: str,
-    conditions: list[dict[str, Any]],
+    injuries: list[str],
     signs: dict[str, Any],
     given: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """One handover: Age, Time of injury, Mechanism, Injuries, Signs, Treatment."""
-    injuries = [_injury_text(c) for c in conditions]
+    """One handover: Age, Time of injury, Mechanism, Injuries, Signs, Treatment.
+
+    `injuries` come from `injury_texts` (the same for every handover of a casualty).
+    """
+    words = MECHANISM_WORDS.get(mechanism, mechanism)
     signs_text = (
         f"RR {signs['respiratory_rate']} HR {signs['heart_rate']} SpO2 {signs['spo2']} "
         f"BP {signs['systolic']}/{signs['diastolic']} GCS {signs['gcs']} T {signs['temperature']}"
     )
-    treatment = [f"{t['display']} {t['time'][11:16].replace(':', '')}Z" for t in given]
-    structured = {
+    treatment = "; ".join(f"{t['display']} {t['time'][11:13]}{t['time'][14:16]}Z" for t in given)
+    when = f"{injury_time[11:13]}{injury_time[14:16]}Z {injury_time[:10]}"
+    text = (
+        f"A {age}{sex[0].upper()} | T {when} | M {words} | I {'; '.join(injuries)} | "
+        f"S {signs_text} | T {treatment or 'none'}"
+    )
+    return {
         "age": age,
         "time_of_injury": injury_time,
-        "mechanism": MECHANISM_WORDS.get(mechanism, mechanism),
+        "mechanism": words,
         "injuries": injuries,
         "signs": {key: signs[key] for key in _SIGN_KEYS},
         "treatment": [t["display"] for t in given],
+        "text": text,
     }
-    text = (
-        f"A {age}{sex[0].upper()} | T {injury_time[11:16].replace(':', '')}Z {injury_time[:10]} | "
-        f"M {structured['mechanism']} | I {'; '.join(injuries)} | S {signs_text} | "
-        f"T {'; '.join(treatment) or 'none'}"
-    )
-    return {**structured, "text": text}
+
+
+def injury_texts(conditions: list[dict[str, Any]]) -> list[str]:
+    return [_injury_text(c) for c in conditions]
 
 
 _SIGN_KEYS = (
@@ -89,15 +96,15 @@ def nine_line(
 ) -> dict[str, Any]:
     """A 9-line MEDEVAC request for one casualty (wartime lines 6 and 9)."""
     spec = clinical.medevac
-    line3 = f"1{spec['line3'][precedence]}"
+    r = rng.random
+    signs = spec["call_signs"]
     lines = {
         "1_location": grid_reference(rng, clinical, front),
         "2_frequency_callsign": (
-            f"{30 + int(rng.random() * 58)}.{int(rng.random() * 20) * 5:02d} MHz "
-            f"{spec['call_signs'][int(rng.random() * len(spec['call_signs']))]} "
-            f"{1 + int(rng.random() * 9)}-{1 + int(rng.random() * 9)}"
+            f"{30 + int(r() * 58)}.{int(r() * 20) * 5:02d} MHz "
+            f"{signs[int(r() * len(signs))]} {1 + int(r() * 9)}-{1 + int(r() * 9)}"
         ),
-        "3_patients_by_precedence": line3,
+        "3_patients_by_precedence": f"1{spec['line3'][precedence]}",
         "4_special_equipment": "D" if needs_ventilator else "A",
         "5_patients_by_type": "1L" if litter else "1A",
         "6_security": _weighted(rng, spec["line6_wartime"]),
