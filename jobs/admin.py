@@ -10,7 +10,7 @@ from django.utils import timezone
 
 import generation
 from jobs.maintenance import delete_jobs
-from jobs.models import Job, JobOutput, SavedScenario
+from jobs.models import Job, JobOutput, ScenarioConfig, ScenarioVersion
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -72,10 +72,10 @@ class JobAdmin(admin.ModelAdmin):
         self.message_user(request, f"Deleted {count} job(s) and their files.", messages.SUCCESS)
 
 
-class SavedScenarioForm(forms.ModelForm):
+class ScenarioConfigForm(forms.ModelForm):
     class Meta:
-        model = SavedScenario
-        fields = ["owner", "name", "document"]
+        model = ScenarioConfig
+        fields = ["owner", "name", "description", "document"]
 
     def clean_document(self) -> dict[str, Any]:
         document: dict[str, Any] = self.cleaned_data["document"]
@@ -85,9 +85,27 @@ class SavedScenarioForm(forms.ModelForm):
             raise forms.ValidationError([str(issue) for issue in error.issues]) from None
 
 
-@admin.register(SavedScenario)
-class SavedScenarioAdmin(admin.ModelAdmin):
-    form = SavedScenarioForm
-    list_display = ["name", "owner", "updated_at"]
+class ScenarioVersionInline(admin.TabularInline):
+    model = ScenarioVersion
+    extra = 0
+    fields = ["version", "name", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ScenarioConfig)
+class ScenarioConfigAdmin(admin.ModelAdmin):
+    """Saving here adds a version like the pages do (ScenarioConfig.save)."""
+
+    form = ScenarioConfigForm
+    list_display = ["name", "owner", "version", "updated_at"]
     list_filter = ["owner"]
     search_fields = ["name", "owner__username"]
+    readonly_fields = ["version"]
+
+    def get_inlines(self, request: HttpRequest, obj: ScenarioConfig | None) -> list[Any]:
+        return [ScenarioVersionInline] if obj else []

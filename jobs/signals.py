@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from jobs import scenarios, storage
-from jobs.models import Job, SavedScenario
+from jobs.models import Job, ScenarioConfig
 
 
 @receiver(post_delete, sender=Job, dispatch_uid="jobs.delete_job_files")
@@ -19,10 +19,16 @@ def delete_job_files(sender: type[Job], instance: Job, **kwargs: Any) -> None:
     transaction.on_commit(lambda: storage.delete_prefix(prefix))
 
 
-@receiver(post_save, sender=SavedScenario, dispatch_uid="jobs.scenario_saved")
-@receiver(post_delete, sender=SavedScenario, dispatch_uid="jobs.scenario_deleted")
-def forget_scenarios(sender: type[SavedScenario], instance: SavedScenario, **kwargs: Any) -> None:
-    # Now for this connection's readers, and again at commit for everyone else.
-    owner_id = instance.owner_id
-    scenarios.forget(owner_id)
-    transaction.on_commit(lambda: scenarios.forget(owner_id))
+@receiver(post_save, sender=ScenarioConfig, dispatch_uid="jobs.scenario_saved")
+def scenario_saved(sender: type[ScenarioConfig], instance: ScenarioConfig, **kwargs: Any) -> None:
+    # At once for readers on this connection; at commit, the new version for everyone.
+    config_id, owner_id, version = instance.pk, instance.owner_id, instance.version
+    scenarios.forget(config_id, owner_id)
+    transaction.on_commit(lambda: scenarios.publish(config_id, owner_id, version))
+
+
+@receiver(post_delete, sender=ScenarioConfig, dispatch_uid="jobs.scenario_deleted")
+def scenario_deleted(sender: type[ScenarioConfig], instance: ScenarioConfig, **kwargs: Any) -> None:
+    config_id, owner_id, versions = instance.pk, instance.owner_id, instance.version
+    scenarios.forget(config_id, owner_id)
+    transaction.on_commit(lambda: scenarios.bury(config_id, owner_id, versions))

@@ -12,10 +12,17 @@ from jobs import tasks
 from jobs.models import Job
 
 
-def submit_job(owner: Any, document: dict[str, Any], formats: Sequence[str]) -> Job:
+def submit_job(
+    owner: Any,
+    document: dict[str, Any],
+    formats: Sequence[str],
+    scenario_version_id: int | None = None,
+) -> Job:
     """Validate `document`, store the job and queue it when the transaction commits.
 
-    Raises generation.ScenarioError for an invalid document; forms validate first.
+    `scenario_version_id` names the saved scenario version the form started from; the
+    job keeps its own copy of the document either way. Raises generation.ScenarioError
+    for an invalid document; forms validate first.
     """
     scenario = generation.Scenario.from_dict(document)
     snapshot = scenario.to_dict()
@@ -24,6 +31,7 @@ def submit_job(owner: Any, document: dict[str, Any], formats: Sequence[str]) -> 
             owner=owner,
             title=_title(snapshot),
             scenario=snapshot,
+            scenario_version_id=scenario_version_id,
             formats=list(dict.fromkeys(formats)),
             seed=generation.resolve_seed(scenario, None),
             total=scenario.total_patients,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
 import generation
-from jobs import progress, storage
+from jobs import progress, scenarios, stats, storage
 from jobs.models import Job, JobOutput
 
 log = logging.getLogger(__name__)
@@ -64,12 +64,17 @@ def _generate(job: Job) -> None:
     def sink(name: str) -> IO[bytes]:
         return storage.open_for_write(prefix + name)
 
+    timer = stats.ChunkTimer()
+
     def on_progress(step: generation.Progress) -> None:
+        timer.step(step.phase, step.done)
         progress.record(job, step.phase, step.done, step.total)
 
     try:
+        scenario = generation.Scenario.from_dict(job.scenario)
         result = generation.generate(
-            generation.Scenario.from_dict(job.scenario),
+            scenario,
+            tables=scenarios.tables_for(scenario),
             seed=job.seed,
             sink=sink,
             formats=job.formats,
@@ -106,7 +111,9 @@ def _complete(job: Job, result: generation.Result, prefix: str) -> None:
         completed = job.mark_completed(result.summary)
         if not completed:
             transaction.set_rollback(True)
-    if not completed:  # cancelled between the last chunk and now
+    if completed:
+        stats.add_patients(job.total)
+    else:  # cancelled between the last chunk and now
         storage.delete_prefix(prefix)
     job.refresh_from_db()
     progress.publish(job)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 import generation
 from jobs import progress, scenarios, storage
 from jobs.forms import ScenarioForm
-from jobs.models import Job, SavedScenario
+from jobs.models import Job, ScenarioConfig, ScenarioVersion
 from jobs.responses import StreamedFileResponse, StreamedResponse
 from jobs.submit import submit_job
 
@@ -31,16 +31,20 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 def job_new(request: HttpRequest) -> HttpResponse:
-    initial = _initial_document(request)
+    initial, source = _initial_document(request)
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = ScenarioForm(data=data, files=files, initial=initial)
+    if request.method == "POST":
+        source = _posted_source(request)
     if request.method == "POST" and form.is_valid():
-        job = submit_job(request.user, form.scenario_document(), form.formats())
+        version_id = source.version_id if source else None
+        job = submit_job(request.user, form.scenario_document(), form.formats(), version_id)
         return redirect("job_detail", job_id=job.id)
     context = {
         "form": form,
         "presets": generation.preset_catalog(),
         "saved_scenarios": scenarios.saved_catalog(request.user),
+        "source": source,
     }
     return render(request, "jobs/job_new.html", context)
 
@@ -85,7 +89,8 @@ def job_again(request: HttpRequest, job_id: UUID) -> HttpResponse:
 def job_save_scenario(request: HttpRequest, job_id: UUID) -> HttpResponse:
     job = _get_job_for_user(request, job_id)
     name = (request.POST.get("name") or job.title).strip()[:200] or str(job.id)
-    SavedScenario.objects.update_or_create(
+    # The same name again keeps the scenario and adds a version.
+    ScenarioConfig.objects.update_or_create(
         owner=request.user, name=name, defaults={"document": job.scenario}
     )
     messages.success(request, f"Saved the scenario as “{name}”.")
@@ -112,18 +117,32 @@ def download_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
     return response
 
 
-def _initial_document(request: HttpRequest) -> dict[str, Any] | None:
-    """Form values to start from: ?from=<job id>, ?scenario=<saved id> or ?preset=<name>."""
+def _initial_document(
+    request: HttpRequest,
+) -> tuple[dict[str, Any] | None, scenarios.SavedScenario | None]:
+    """Form values to start from: ?from=<job id>, ?scenario=<saved id> or ?preset=<name>.
+
+    The second value is the saved scenario the values came from, if any.
+    """
     if source := request.GET.get("from"):
         try:
             job = _get_job_for_user(request, UUID(source))
         except ValueError:
             raise Http404("No such job.") from None
-        return ScenarioForm.initial_from_document(job.scenario)
-    if saved := request.GET.get("scenario"):
-        mine = SavedScenario.objects.filter(owner=request.user)
-        scenario = get_object_or_404(mine, pk=saved if saved.isdigit() else 0)
-        return ScenarioForm.initial_from_document(scenario.document)
+        return ScenarioForm.initial_from_document(job.scenario), None
+    if saved_id := request.GET.get("scenario"):
+        saved = scenarios.lookup(int(saved_id), owner=request.user) if saved_id.isdigit() else None
+        if saved is None:
+            raise Http404("No such saved scenario.")
+        return ScenarioForm.initial_from_document(saved.document), saved
     if name := request.GET.get("preset"):
-        return ScenarioForm.initial_from_preset(name)
-    return None
+        return ScenarioForm.initial_from_preset(name), None
+    return None, None
+
+
+def _posted_source(request: HttpRequest) -> scenarios.SavedScenario | None:
+    """The saved scenario version the posted form started from (the user's own only)."""
+    version_id = request.POST.get("scenario_version", "")
+    mine = ScenarioVersion.objects.select_related("config").filter(config__owner=request.user)
+    row = mine.filter(pk=version_id).first() if version_id.isdigit() else None
+    return None if row is None else scenarios.snapshot(row)

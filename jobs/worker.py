@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 from typing import Any
 
 from django.conf import settings
 from rq.worker import SimpleWorker
+
+import generation
 
 log = logging.getLogger(__name__)
 WORKER_NAME_SEPARATOR = "~"
@@ -20,7 +23,8 @@ class JobWorker(SimpleWorker):
 
     No fork per job: a forked child would share the parent's database pool. RQ calls
     `run_maintenance_tasks` when the worker starts and every maintenance interval, so a
-    job left running by a dead worker is noticed then (see jobs.maintenance).
+    job left running by a dead worker is noticed then (see jobs.maintenance). The engine's
+    reference tables are loaded when the worker starts (`warm_up`), not by its first job.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -28,6 +32,10 @@ class JobWorker(SimpleWorker):
         if len(args) < 2 and not kwargs.get("name"):
             kwargs["name"] = default_name()
         super().__init__(*args, **kwargs)
+
+    def bootstrap(self, *args: Any, **kwargs: Any) -> None:
+        super().bootstrap(*args, **kwargs)
+        warm_up()
 
     def run_maintenance_tasks(self) -> None:
         from jobs.maintenance import run_maintenance
@@ -41,6 +49,13 @@ class JobWorker(SimpleWorker):
             log.exception("job maintenance failed")
         finally:
             release_connections()
+
+
+def warm_up() -> None:
+    """Load the engine's reference tables once per worker process, before any job."""
+    started = time.perf_counter()
+    generation.reference.warm()
+    log.info("reference data loaded in %.0f ms", (time.perf_counter() - started) * 1000)
 
 
 def default_name() -> str:

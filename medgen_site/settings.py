@@ -134,6 +134,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "medgen",
+        # A Redis that stops answering fails requests (and /readyz) fast, not after minutes.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -206,6 +208,8 @@ JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 30)  # 0 keeps jobs forever
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)  # no heartbeat for this long = dead
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)  # a job whose worker died is re-run once
 JOB_MAINTENANCE_INTERVAL = env_int("JOB_MAINTENANCE_INTERVAL", 600)  # seconds, in workers
+# Bearer token for /metrics (Prometheus); empty: staff sessions only.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 LOGGING = {
     "version": 1,

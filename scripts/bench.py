@@ -35,6 +35,7 @@ def main(argv: list[str]) -> int:
         status = status or bench_command(args, clinical)
     if not args.skip_jobs:
         status = status or bench_jobs()
+        status = status or bench_script("bench_scenarios")
     return status
 
 
@@ -124,6 +125,15 @@ def bench_jobs() -> int:
         print("job path: scripts/bench_jobs.py not present, skipped")
         return 0
     spec = importlib.util.spec_from_file_location("bench_jobs", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return int(module.main([]))
+
+
+def bench_script(name: str) -> int:
+    """Run scripts/<name>.py's main([]) (saved scenarios and their cache, ...)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

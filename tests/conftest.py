@@ -42,10 +42,14 @@ def redis_db(settings: Any) -> Iterator[Any]:
     assert settings.TESTING and os.environ.get("REDIS_URL") != settings.REDIS_URL, (
         "tests must not touch the development Redis database"
     )
+    from jobs import scenarios
+
     connection = django_rq.get_connection("default")
     connection.flushdb()
+    scenarios.clear_process_tables()  # the in-memory layer in front of Redis goes too
     yield connection
     connection.flushdb()
+    scenarios.clear_process_tables()
 
 
 @pytest.fixture
@@ -87,6 +91,25 @@ def make_job(alice: Any) -> Any:
         return submit_job(owner or alice, scenario_doc(**overrides), formats)
 
     return make
+
+
+@pytest.fixture
+def completed_job(make_job: Any, burst_worker: Any, django_capture_on_commit_callbacks: Any) -> Any:
+    """completed_job(formats, **overrides) -> a job of alice's run to completion by a worker."""
+
+    def complete(formats: tuple[str, ...] = ("json", "csv", "ndjson"), **overrides: Any) -> Any:
+        from jobs.models import Job
+
+        with django_capture_on_commit_callbacks(execute=True):
+            job = make_job(
+                total_patients=overrides.pop("total_patients", 300), formats=formats, **overrides
+            )
+        burst_worker()
+        job.refresh_from_db()
+        assert job.status == Job.Status.COMPLETED, job.error
+        return job
+
+    return complete
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from jobs.models import Job, SavedScenario
+from jobs.models import Job, ScenarioConfig
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,18 +72,18 @@ def test_it_validates_saved_scenarios(admin_client: Any, staff: Any, document: A
     import json
 
     bad = admin_client.post(
-        "/admin/jobs/savedscenario/add/",
+        "/admin/jobs/scenarioconfig/add/",
         {"owner": staff.pk, "name": "broken", "document": json.dumps(document(total_patients=0))},
     )
     good = admin_client.post(
-        "/admin/jobs/savedscenario/add/",
+        "/admin/jobs/scenarioconfig/add/",
         {"owner": staff.pk, "name": "fine", "document": json.dumps(document())},
     )
 
     assert bad.status_code == 200
     assert "total_patients" in bad.content.decode()
     assert good.status_code == 302
-    assert list(SavedScenario.objects.values_list("name", flat=True)) == ["fine"]
+    assert list(ScenarioConfig.objects.values_list("name", flat=True)) == ["fine"]
 
 
 def test_it_keeps_the_admin_from_bob(client: Any, bob: Any) -> None:
