@@ -31,7 +31,7 @@ from pyzipper.zipfile_aes import WZ_AES_V2
 from jobs import storage
 from jobs.models import Job
 from jobs.responses import StreamedResponse
-from jobs.views import _get_job_for_user
+from jobs.views import get_job_for_user
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -62,7 +62,7 @@ class ArchivePasswordForm(forms.Form):
 @sensitive_post_parameters("password", "confirm")
 @sensitive_variables("password", "form")
 def download_encrypted_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    job = _get_job_for_user(request, job_id)
+    job = get_job_for_user(request, job_id)
     members = _members(job)
     form = ArchivePasswordForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
@@ -92,7 +92,7 @@ def encrypted_zip_stream(
     The archive object is made here, not in the generator, so the password is no local
     of a frame that lives on while the response streams: only the archive holds it.
     """
-    pipe = storage._Pipe()  # zipfile writes into it, the generator drains it
+    pipe = storage.Pipe()  # zipfile writes into it, the generator drains it
     archive = pyzipper.AESZipFile(pipe, "w", compression=pyzipper.ZIP_DEFLATED, compresslevel=1)
     archive.setpassword(password)
     archive.setencryption(pyzipper.WZ_AES, nbits=256, force_wz_aes_version=WZ_AES_V2)
@@ -101,7 +101,7 @@ def encrypted_zip_stream(
 
 def _write_members(
     archive: pyzipper.AESZipFile,
-    pipe: storage._Pipe,
+    pipe: storage.Pipe,
     members: list[tuple[str, str]],
     source: Storage,
 ) -> Iterator[bytes]:

@@ -27,7 +27,7 @@ from qrcode.image.svg import SvgPathImage
 
 from generation.vocabulary import CATEGORY_LABELS
 from jobs.models import Job, JobOutput
-from jobs.views import _get_job_for_user
+from jobs.views import get_job_for_user
 
 CARDS_PER_PAGE = 48
 SOURCES = ("patients.ndjson", "patients.json", "patients.csv")  # in order of preference
@@ -55,7 +55,7 @@ class CardRangeForm(forms.Form):
 
 
 def casualty_cards(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    job = _get_job_for_user(request, job_id)
+    job = get_job_for_user(request, job_id)
     source = _source(job)
     form = CardRangeForm({"start": request.GET.get("from"), "end": request.GET.get("to")})
     if not form.is_valid():

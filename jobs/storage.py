@@ -41,7 +41,7 @@ def zip_stream(
     members: Iterable[tuple[str, str]], storage: Storage = default_storage
 ) -> Iterator[bytes]:
     """Yield a ZIP of (archive name, storage name) members, piece by piece, never whole."""
-    pipe = _Pipe()
+    pipe = Pipe()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for arcname, name in members:
             with (
@@ -55,7 +55,7 @@ def zip_stream(
     yield pipe.drain()
 
 
-class _Pipe:
+class Pipe:
     """A write-only, unseekable file that zipfile writes into and the response drains."""
 
     def __init__(self) -> None:

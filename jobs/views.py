@@ -20,7 +20,7 @@ from jobs.responses import StreamedFileResponse, StreamedResponse
 from jobs.submit import submit_job
 
 
-def _get_job_for_user(request: HttpRequest, job_id: UUID) -> Job:
+def get_job_for_user(request: HttpRequest, job_id: UUID) -> Job:
     """The job, if the user owns it (staff: any job); 404 otherwise."""
     return get_object_or_404(Job.objects.for_user(request.user), pk=job_id)
 
@@ -50,7 +50,7 @@ def job_new(request: HttpRequest) -> HttpResponse:
 
 
 def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    job = _get_job_for_user(request, job_id)
+    job = get_job_for_user(request, job_id)
     context = {
         "job": job,
         "state": progress.payload(job),
@@ -61,33 +61,33 @@ def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
 
 
 def job_status(request: HttpRequest, job_id: UUID) -> JsonResponse:
-    job = _get_job_for_user(request, job_id)
+    job = get_job_for_user(request, job_id)
     return JsonResponse(progress.payload(job), headers={"Cache-Control": "no-store"})
 
 
 def job_result(request: HttpRequest, job_id: UUID) -> HttpResponse:
     """The summary and download links: the same partial the page renders when done."""
-    job = _get_job_for_user(request, job_id)
+    job = get_job_for_user(request, job_id)
     context = {"job": job, "outputs": job.outputs.all()}
     return render(request, "jobs/partials/result.html", context)
 
 
 @require_POST
 def job_cancel(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    job = _get_job_for_user(request, job_id)
+    job = get_job_for_user(request, job_id)
     if job.cancel():
         progress.publish(job)
     return redirect("job_detail", job_id=job.id)
 
 
 def job_again(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    job = _get_job_for_user(request, job_id)
+    job = get_job_for_user(request, job_id)
     return redirect(f"{reverse('job_new')}?from={job.id}")
 
 
 @require_POST
 def job_save_scenario(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    job = _get_job_for_user(request, job_id)
+    job = get_job_for_user(request, job_id)
     name = (request.POST.get("name") or job.title).strip()[:200] or str(job.id)
     # The same name again keeps the scenario and adds a version.
     ScenarioConfig.objects.update_or_create(
@@ -98,7 +98,7 @@ def job_save_scenario(request: HttpRequest, job_id: UUID) -> HttpResponse:
 
 
 def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse:
-    job = _get_job_for_user(request, job_id)
+    job = get_job_for_user(request, job_id)
     output = get_object_or_404(job.outputs, name=name)
     handle = output.file.open("rb")
     return StreamedFileResponse(
@@ -107,7 +107,7 @@ def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse
 
 
 def download_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    job = _get_job_for_user(request, job_id)
+    job = get_job_for_user(request, job_id)
     outputs = list(job.outputs.all())
     if job.status != Job.Status.COMPLETED or not outputs:
         raise Http404("This job has no files yet.")
@@ -126,7 +126,7 @@ def _initial_document(
     """
     if source := request.GET.get("from"):
         try:
-            job = _get_job_for_user(request, UUID(source))
+            job = get_job_for_user(request, UUID(source))
         except ValueError:
             raise Http404("No such job.") from None
         return ScenarioForm.initial_from_document(job.scenario), None
