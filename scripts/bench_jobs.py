@@ -35,6 +35,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--count", type=int, default=int(os.environ.get("BENCH_N", 100_000)))
     parser.add_argument("--preset", default="battalion-exercise")
     parser.add_argument("--format", default="json,csv")
+    parser.add_argument("--no-clinical", action="store_true", help="clinical_detail off")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=5.0, help="per status-view phase")
     args = parser.parse_args(argv)
@@ -66,6 +67,7 @@ def bench_job(args: argparse.Namespace, user: Any) -> str:
     from jobs.submit import submit_job
 
     document = generation.load_preset(args.preset) | {"total_patients": args.count}
+    document["clinical_detail"] = not args.no_clinical
     formats = args.format.split(",")
     started = time.perf_counter()
     job = submit_job(user, document, formats)
@@ -83,7 +85,8 @@ def bench_job(args: argparse.Namespace, user: Any) -> str:
 
     workers = settings.MEDGEN_ENGINE_WORKERS
     print(
-        f"job path: {args.count:,} patients ({args.format}, engine workers {workers}) "
+        f"job path: {args.count:,} patients ({args.format}, engine workers {workers}, "
+        f"clinical detail {'off' if args.no_clinical else 'on'}) "
         f"submit->completed {wall:.2f} s "
         f"({args.count / wall:,.0f} patients/s; {queued:.2f} s queued; {size / 1e6:,.0f} MB "
         f"written)  target <= 10 s"
