@@ -50,6 +50,8 @@ class ClinicalTables:
     noise: dict[str, float]
     fever: tuple[float, float]
     medevac: dict[str, Any]
+    grid_zones: tuple[str, ...]
+    square_letters: str
     _applicable: dict[tuple[str, str, frozenset[str]], tuple[Rule, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -80,6 +82,8 @@ def compile_clinical() -> ClinicalTables:
         noise=physiology["noise"],
         fever=(physiology["fever"][0], physiology["fever"][1]),
         medevac=data["medevac"],
+        grid_zones=tuple(data["medevac"]["grid_zones"]),
+        square_letters=data["medevac"]["square_letters"],
     )
 
 
@@ -203,9 +207,7 @@ def retriage(clinical: ClinicalTables, s: float) -> str:
 
 def grid_reference(rng: random.Random, clinical: ClinicalTables, front: str) -> str:
     """An MGRS pickup point inside the front's 30 km box (the box is fixed per front)."""
-    zone_square, east, north = _front_area(
-        front, tuple(clinical.medevac["grid_zones"]), clinical.medevac["square_letters"]
-    )
+    zone_square, east, north = _front_area(front, clinical.grid_zones, clinical.square_letters)
     r = rng.random
     return f"{zone_square} {east + int(r() * 30_000):05d} {north + int(r() * 30_000):05d}"
 

@@ -112,8 +112,13 @@ def nine_line(
         "8_nationality_status": "A" if nationality == "USA" else "C",
         "9_nbc_contamination": NBC.get(mechanism, "none"),
     }
-    text = " | ".join(f"{key.split('_')[0]}: {value}" for key, value in lines.items())
-    return {**lines, "text": text}
+    lines["text"] = " | ".join(
+        f"{n}: {v}" for n, v in zip(_LINE_NUMBERS, lines.values(), strict=True)
+    )
+    return lines
+
+
+_LINE_NUMBERS = "123456789"
 
 
 def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
