@@ -18,11 +18,10 @@ IN_THEATRE = ("R1", "R2", "R3")
 MINUTE = 60
 
 Timeline = list[tuple[int, str, str]]  # (seconds after start, facility, event)
+Outcome = tuple[Timeline, str, str | None, int]  # timeline, outcome, facility, time
 
 
-def killed_in_action(
-    rng: random.Random, tables: Tables, t0: int
-) -> tuple[Timeline, str, str | None, int]:
+def killed_in_action(rng: random.Random, tables: Tables, t0: int) -> Outcome:
     """Death before reaching any facility; time of death after F5's profile."""
     low, high = tables.kia_minutes.pick(rng)
     died = t0 + max(1, int(rng.uniform(low, high) * MINUTE))
@@ -31,7 +30,7 @@ def killed_in_action(
 
 def journey(
     rng: random.Random, tables: Tables, category: str, triage: str, precedence: str, t0: int
-) -> tuple[Timeline, str, str | None, int]:
+) -> Outcome:
     """(timeline, outcome, outcome facility, outcome time) for a casualty who lives to care.
 
     The way to the first facility is drawn first, because its length changes the chance
@@ -93,7 +92,7 @@ def _finish(
     here: str,
     precedence: str,
     now: int,
-) -> tuple[Timeline, str, str | None, int]:
+) -> Outcome:
     care = tables.scenario.care
     if outcome == "RTD":
         low, mode, high = tables.rtd_stay[here]

@@ -59,35 +59,25 @@ class _Factory:
         killed = category == BATTLE and rng.random() < self._kia_probability(mascal)
         mechanism, triage, conditions, region = self._injury(rng, category, warfare, killed)
         precedence = injuries.precedence(tables, triage, region, category)
-        if killed:
-            timeline, outcome, facility, when = journey.killed_in_action(rng, tables, t0)
-        else:
-            name = injuries.CATEGORY_NAMES[category]
-            assert precedence is not None  # only the killed have none
-            timeline, outcome, facility, when = journey.journey(
-                rng, tables, name, triage, precedence, t0
-            )
+        name = injuries.CATEGORY_NAMES[category]
+        timeline, outcome, facility, when = self._journey(rng, killed, name, triage, precedence, t0)
+        casualty = Casualty(
+            age=record["age"],
+            sex=record["sex"],
+            nationality=nation.code,
+            front=record["front"],
+            category=name,
+            mechanism=mechanism,
+            triage=triage,
+            precedence=precedence,
+            region=region,
+            conditions=conditions,
+            outcome=outcome,
+        )
+        entries, detail = self._detail(rng, casualty, timeline)
         kind = plan.event_kind[event]
-        if tables.scenario.clinical_detail:
-            casualty = Casualty(
-                age=record["age"],
-                sex=record["sex"],
-                nationality=nation.code,
-                front=record["front"],
-                category=injuries.CATEGORY_NAMES[category],
-                mechanism=mechanism,
-                triage=triage,
-                precedence=precedence,
-                region=region,
-                conditions=conditions,
-                outcome=outcome,
-            )
-            entries, detail = clinical_detail(rng, tables, clock.iso, casualty, timeline)
-        else:
-            entries = [{"time": clock.iso(t), "facility": f, "event": e} for t, f, e in timeline]
-            detail = {}
         record.update(
-            category=injuries.CATEGORY_NAMES[category],
+            category=casualty.category,
             warfare_type=tables.warfare_names[warfare],
             mechanism=mechanism,
             injury_time=clock.iso(t0),
@@ -104,6 +94,29 @@ class _Factory:
         )
         record.update(detail)
         return record
+
+    def _journey(
+        self,
+        rng: random.Random,
+        killed: bool,
+        category: str,
+        triage: str,
+        precedence: str | None,
+        t0: int,
+    ) -> journey.Outcome:
+        if killed:
+            return journey.killed_in_action(rng, self.tables, t0)
+        assert precedence is not None  # only the killed have none
+        return journey.journey(rng, self.tables, category, triage, precedence, t0)
+
+    def _detail(
+        self, rng: random.Random, casualty: Casualty, timeline: journey.Timeline
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Timeline entries and, when the scenario asks for it, the clinical detail."""
+        if self.tables.scenario.clinical_detail:
+            return clinical_detail(rng, self.tables, self.clock.iso, casualty, timeline)
+        iso = self.clock.iso
+        return [{"time": iso(t), "facility": f, "event": e} for t, f, e in timeline], {}
 
     def _kia_probability(self, mascal: bool) -> float:
         scenario = self.tables.scenario
