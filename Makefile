@@ -7,7 +7,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 BENCH_N ?= 100000
 
-.PHONY: venv run worker test test-fast lint format bench redis test-tools migrate clean
+.PHONY: venv native run worker test test-fast lint format bench redis test-tools migrate clean
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 .venv/.installed: requirements.txt requirements-dev.txt
@@ -17,6 +17,11 @@ BENCH_N ?= 100000
 	touch $@
 
 venv: .venv/.installed
+
+# The engine's hot modules compiled with mypyc (about 2x faster, same output); rebuilt
+# only when an engine source changed. Without it the engine runs as plain Python.
+native: venv
+	@$(PY) scripts/build_native.py
 
 redis:
 	@scripts/ensure-redis.sh "$(REDIS_URL)"
@@ -28,10 +33,10 @@ migrate: venv redis
 	$(PY) scripts/ensure_database.py
 	$(PY) manage.py migrate --noinput
 
-run: migrate
+run: migrate native
 	@scripts/run.sh "$(HOST)" "$(PORT)"
 
-worker: venv redis
+worker: venv native redis
 	$(PY) manage.py rqworker default
 
 lint: venv
@@ -43,15 +48,15 @@ format: venv
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-test: lint redis test-tools
+test: lint native redis test-tools
 	$(PY) -m pytest
 
 # Engine tests only: no database, Redis or browser needed.
-test-fast: venv
+test-fast: native
 	$(PY) -m pytest tests/engine
 
-bench: venv
+bench: native
 	$(PY) scripts/bench.py --count $(BENCH_N)
 
 clean:
-	rm -rf .venv .pytest_cache .ruff_cache bench-out
+	rm -rf .venv .pytest_cache .ruff_cache bench-out .build

@@ -6,6 +6,10 @@ Same scenario and seed give byte-identical files. See docs/engine-api.md.
 
 __version__ = "0.1.0"
 
+from generation import native
+
+native.prefer_compiled(__name__, __path__)  # before any compiled module is imported
+
 from generation import reference, vocabulary
 from generation.plan import Plan, make_plan
 from generation.presets import load_preset, preset_catalog, preset_names

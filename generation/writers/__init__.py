@@ -2,6 +2,10 @@
 appends those bytes to a sink while counting size and SHA-256. Rendering is pure, so
 it can run in worker processes; only the writing happens in order, in one place."""
 
+from generation import native
+
+native.prefer_compiled(__name__, __path__)  # before formats is imported
+
 from generation.writers.base import FileWriter, OutputFile
 from generation.writers.formats import CONTENT_TYPES, FORMATS, Format, get_format
 
