@@ -30,6 +30,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench-out")
     parser.add_argument("--skip-jobs", action="store_true", help="engine only, no job path")
     args = parser.parse_args(argv)
+    print(f"engine build: {engine_build()}")
     status = 0
     for clinical in (False, True):
         status = status or bench_command(args, clinical)
@@ -37,6 +38,16 @@ def main(argv: list[str]) -> int:
         status = status or bench_jobs()
         status = status or bench_script("bench_scenarios")
     return status
+
+
+def engine_build() -> str:
+    """Which engine the generate command will import: compiled (make native) or not."""
+    sys.path.insert(0, str(ROOT))
+    from generation import native
+
+    if native.build_is_current():
+        return f"compiled with mypyc ({len(native.COMPILED)} modules, .build/native)"
+    return "pure Python (no current build in .build/native: `make native`)"
 
 
 def bench_command(args: argparse.Namespace, clinical: bool) -> int:
