@@ -1,8 +1,10 @@
 """Printable casualty cards: one card per patient, read from the job's stored files.
 
-Patients are streamed from `patients.ndjson`, else `patients.json` (one record per line
-by the output contract), else `patients.csv`; never loaded whole. Line k of a file is the
-patient with sequence k, so a page is reached by reading past the lines before it.
+Patients come from `patients.ndjson`, else `patients.json`, else `patients.csv`, else
+`patients.fhir.ndjson` (cheapest to parse first); never loaded whole. Every one of them
+holds one patient per line in sequence order (the output contract), so a page seeks to
+its first patient by bisecting byte offsets (`jobs.line_seek`) and reads only its own
+lines.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import orjson
 import qrcode
 import qrcode.constants
 from django import forms
+from django.core.files import File
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,12 +29,24 @@ from django.utils.safestring import SafeString, mark_safe
 from qrcode.image.svg import SvgPathImage
 
 from generation.vocabulary import CATEGORY_LABELS
+from jobs import card_fhir, line_seek
 from jobs.models import Job, JobOutput
 from jobs.views import get_job_for_user
 
 CARDS_PER_PAGE = 48
-SOURCES = ("patients.ndjson", "patients.json", "patients.csv")  # in order of preference
+# In order of preference: JSON parses fastest, a FHIR Bundle is ~8 times a record's size.
+SOURCES = ("patients.ndjson", "patients.json", "patients.csv", "patients.fhir.ndjson")
 
+DASH = "—"  # what a card shows for a value its source does not carry
+# Card fields shown as the record has them.
+SHOWN_AS_IS = (
+    "service_number",
+    "rank",
+    "nationality",
+    "unit",
+    "blood_group",
+    "triage",
+)
 PRECEDENCE_LABELS = {
     "urgent": "A · Urgent",
     "urgent_surgical": "B · Urgent surgical",
@@ -97,8 +112,8 @@ def _range_query(request: HttpRequest) -> str:
 class PatientRange:
     """Patients `first..last` (sequences, inclusive) of a stored file, for a Paginator.
 
-    Slicing reads the file from the start up to the slice's end: nothing is cached, and
-    only the records of the slice are parsed.
+    Slicing seeks to the slice's first patient and reads only the slice: nothing is
+    cached, and nothing before the slice is read beyond a few probes (see `line_seek`).
     """
 
     def __init__(self, output: JobOutput, first: int, last: int) -> None:
@@ -116,29 +131,88 @@ class PatientRange:
 
 
 def read_patients(output: JobOutput, first: int, last: int) -> list[dict[str, Any]]:
-    """Records with sequence `first..last` from a stored patients file, streamed.
+    """Records (JSON shape) with sequence `first..last` from a stored patients file.
 
-    Lines before `first` are read and split but not parsed (JSON) or only tokenised (CSV,
-    whose quoted fields may span lines).
+    One patient per line in sequence order, so the first line is found by bisecting byte
+    offsets and only the range's lines are read and parsed. A stream that cannot seek,
+    or a CSV whose rows may span lines, is read from the start instead.
     """
     if last < first:
         return []
-    with output.file.open("rb") as handle:
-        lines: Iterator[bytes] = iter(handle)
+    # A fresh handle from the storage each time: a FieldFile's cached one can be reopened
+    # only from a local path.
+    with output.file.storage.open(output.file.name, "rb") as handle:
         if output.name.endswith(".csv"):
-            rows = csv.reader(codecs.iterdecode(lines, "utf-8"))
-            header = next(rows)
-            chosen = itertools.islice(rows, first - 1, last)
-            return [_from_csv_row(dict(zip(header, row, strict=True))) for row in chosen]
+            return _read_csv(handle, first, last, seek=_csv_rows_are_lines(output.job))
         if output.name.endswith(".json"):
-            next(lines, None)  # the opening "[" line
-        chosen_lines = itertools.islice(lines, first - 1, last)
-        return [_from_json_line(line) for line in chosen_lines if not line.startswith(b"]")]
+            handle.readline()  # the opening "[" line
+        if output.name.endswith(".fhir.ndjson"):
+            lines = _range_lines(handle, first, last, card_fhir.bundle_sequence)
+            return [card_fhir.record_from_bundle(orjson.loads(line)) for line in lines]
+        lines = _range_lines(handle, first, last, _json_line_sequence)
+        return [_from_json_line(line) for line in lines]
+
+
+def _range_lines(
+    handle: File, first: int, last: int, sequence_of: line_seek.SequenceOf
+) -> list[bytes]:
+    """The record lines of sequences `first..last`, from the handle's first record line."""
+    if handle.seekable():
+        start = handle.tell()
+        line_seek.seek_sequence(handle, start, line_seek.stream_size(handle), first, sequence_of)
+    else:
+        for _ in range(first - 1):  # read past, unparsed
+            if not handle.readline():
+                return []
+    lines = (handle.readline() for _ in range(last - first + 1))
+    return [line for line in itertools.takewhile(_is_record_line, lines)]
+
+
+def _is_record_line(line: bytes) -> bool:
+    """False at the end of the file, of the records (a JSON array's `]`) or a blank line."""
+    return bool(line.strip()) and not line.startswith(b"]")
+
+
+def _json_line_sequence(line: bytes) -> int | None:
+    """The sequence of a JSON/NDJSON record line; None for the array's closing `]`."""
+    if not _is_record_line(line):
+        return None
+    return _from_json_line(line)["sequence"]  # type: ignore[no-any-return]
 
 
 def _from_json_line(line: bytes) -> dict[str, Any]:
     # patients.json puts one record per line, each but the last followed by a comma.
     return orjson.loads(line.rstrip(b"\r\n").rstrip(b","))  # type: ignore[no-any-return]
+
+
+def _read_csv(handle: File, first: int, last: int, seek: bool) -> list[dict[str, Any]]:
+    header = next(csv.reader([handle.readline().decode()]))
+    if seek and handle.seekable():
+        lines = _range_lines(handle, first, last, _csv_line_sequence)
+        rows: Iterator[list[str]] = csv.reader(line.decode() for line in lines)
+    else:
+        # Rows may span lines: the csv module has to tokenise everything before the range.
+        all_rows = csv.reader(codecs.iterdecode(iter(handle.readline, b""), "utf-8"))
+        rows = itertools.islice(all_rows, first - 1, last)
+    return [_from_csv_row(dict(zip(header, row, strict=True))) for row in rows]
+
+
+def _csv_line_sequence(line: bytes) -> int | None:
+    """The `sequence` column (the second; the id before it never needs quotes)."""
+    fields = line.split(b",", 2)
+    return int(fields[1]) if len(fields) == 3 else None
+
+
+def _csv_rows_are_lines(job: Job) -> bool:
+    """Whether every CSV row of the job is one line, so that CSV can be bisected.
+
+    A row spans lines only where a quoted field holds a line break. The front name is
+    the only free text in a row (the rest comes from the engine's tables and codes), and
+    scenario documents allow any text there.
+    """
+    fronts = job.scenario.get("fronts") or []
+    names = [front.get("name") for front in fronts if isinstance(front, dict)]
+    return not any(isinstance(n, str) and ("\n" in n or "\r" in n) for n in names)
 
 
 def _from_csv_row(row: dict[str, str]) -> dict[str, Any]:
@@ -163,24 +237,22 @@ def _from_csv_row(row: dict[str, str]) -> dict[str, Any]:
 
 
 def card(record: dict[str, Any]) -> dict[str, Any]:
-    """What one card shows, from a patient record (JSON shape)."""
-    injured = _parse_time(record["injury_time"])
+    """What one card shows, from a patient record (JSON shape).
+
+    A record rebuilt from FHIR may lack fields (None or absent): the card shows a dash.
+    """
+    injured = _parse_time(record["injury_time"]) if record.get("injury_time") else None
     return {
         "id": record["id"],
         "sequence": record["sequence"],
         "name": f"{record['name']['family'].upper()}, {record['name']['given']}",
-        "service_number": record["service_number"],
-        "rank": record["rank"],
-        "nationality": record["nationality"],
-        "unit": record["unit"],
-        "blood_group": record["blood_group"],
+        **{field: record.get(field) or DASH for field in SHOWN_AS_IS},
         "casualty_type": casualty_type(record),
-        "category": CATEGORY_LABELS.get(record["category"], record["category"]),
-        "injury_time": _clock(injured),
+        "category": CATEGORY_LABELS.get(record.get("category") or "", DASH),
+        "injury_time": _clock(injured) if injured else DASH,
         "diagnosis": [_condition(condition) for condition in record["conditions"]],
-        "triage": record["triage"],
-        "precedence": PRECEDENCE_LABELS.get(record.get("precedence") or "", "—"),
-        "transport": (record.get("transport") or "—").capitalize(),
+        "precedence": PRECEDENCE_LABELS.get(record.get("precedence") or "", DASH),
+        "transport": (record.get("transport") or DASH).capitalize(),
         "treatments": [_treatment(entry, injured) for entry in record.get("treatments") or []],
         "qr": qr_svg(record["id"]),
     }
@@ -188,9 +260,12 @@ def card(record: dict[str, Any]) -> dict[str, Any]:
 
 def casualty_type(record: dict[str, Any]) -> str:
     """KIA, WIA (battle injury, alive on the field) or DNBI (disease, non-battle injury)."""
-    if record["outcome"] == "KIA":
+    if record.get("outcome") == "KIA":
         return "KIA"
-    return "WIA" if record["category"] == "battle_injury" else "DNBI"
+    category = record.get("category")
+    if category is None:
+        return DASH
+    return "WIA" if category == "battle_injury" else "DNBI"
 
 
 def qr_svg(text: str) -> SafeString:
@@ -207,15 +282,19 @@ def _condition(condition: dict[str, Any]) -> str:
     return f"{condition['display']} — {site['display']}" if site else condition["display"]
 
 
-def _treatment(entry: dict[str, Any], injured: datetime) -> dict[str, str]:
+def _treatment(entry: dict[str, Any], injured: datetime | None) -> dict[str, str]:
     at = _parse_time(entry["time"])
-    minutes = int((at - injured).total_seconds() // 60)
     return {
         "time": _clock(at),
-        "after": f"+{minutes // 60}:{minutes % 60:02d}",
+        "after": _since(injured, at) if injured else DASH,
         "facility": entry["facility"],
         "display": entry["display"],
     }
+
+
+def _since(injured: datetime, at: datetime) -> str:
+    minutes = int((at - injured).total_seconds() // 60)
+    return f"+{minutes // 60}:{minutes % 60:02d}"
 
 
 def _parse_time(value: str) -> datetime:

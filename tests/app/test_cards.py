@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import io
+import random
 import re
 from pathlib import Path
 from typing import Any
@@ -10,10 +12,12 @@ from typing import Any
 import orjson
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.files.storage import default_storage
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 
-from jobs import cards
-from jobs.models import Job
+from generation import reference
+from jobs import card_fhir, cards, line_seek
+from jobs.models import Job, JobOutput
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +202,384 @@ def test_it_shows_no_cards_past_the_last_patient(alice_client: Any, done_job: Jo
     assert response.status_code == 200
     assert _sequences(response.content.decode()) == []
     assert "No patients in this range." in response.content.decode()
+
+
+# Seeking to a page: the right patients, without reading the file from its start.
+
+
+class CountingFile(io.FileIO):
+    """A local file that counts what is read from disk (the buffer above it reads here)."""
+
+    def __init__(self, path: str, reads: Reads) -> None:
+        super().__init__(path, "r")
+        self.reads = reads
+
+    def readinto(self, buffer: Any) -> int | None:
+        count = super().readinto(buffer)
+        self.reads.calls += 1
+        self.reads.bytes += count or 0
+        return count
+
+
+class Reads:
+    """Bytes and read calls that storage files made, since the last `reset()`."""
+
+    def __init__(self) -> None:
+        self.bytes = self.calls = 0
+        self.seekable = True
+
+    def reset(self) -> None:
+        self.bytes = self.calls = 0
+
+
+class UnseekableFile(CountingFile):
+    def seekable(self) -> bool:
+        return False
+
+
+@pytest.fixture
+def disk_reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
+    """Every file opened through FileSystemStorage counts its reads into the result."""
+    reads = Reads()
+
+    def counted_open(storage: FileSystemStorage, name: str, mode: str = "rb") -> File:
+        kind = CountingFile if reads.seekable else UnseekableFile
+        return File(io.BufferedReader(kind(storage.path(name), reads)), name)
+
+    monkeypatch.setattr(FileSystemStorage, "_open", counted_open)
+    return reads
+
+
+def _line_offsets(output: JobOutput) -> list[int]:
+    """Byte offset of every line start of a stored file, and its length at the end."""
+    with default_storage.open(output.file.name, "rb") as handle:
+        data = handle.read()
+    return [0, *(match.end() for match in re.finditer(b"\n", data))]
+
+
+def _page_cost(output: JobOutput, first: int, last: int, header_lines: int) -> tuple[int, int]:
+    """(bytes before patient `first`, bytes of patients first..last) in the file."""
+    offsets = _line_offsets(output)
+    start = offsets[header_lines + first - 1]
+    return start, offsets[header_lines + last] - start
+
+
+@pytest.fixture
+def big_job(completed_job: Any) -> Job:
+    # Big enough (~9 MB of NDJSON) that reading up to a late page would dwarf the page.
+    return completed_job(("ndjson", "json", "csv"), total_patients=2000)
+
+
+def test_a_late_page_is_reached_without_reading_the_file_from_its_start(
+    alice_client: Any, big_job: Job, disk_reads: Reads
+) -> None:
+    output = big_job.outputs.get(name="patients.ndjson")
+    before, page_bytes = _page_cost(output, 1873, 1920, header_lines=0)
+    disk_reads.reset()
+
+    page = alice_client.get(f"/jobs/{big_job.id}/cards/?page=40").content.decode()
+
+    assert _sequences(page) == list(range(1873, 1921))
+    assert "page 40 of 42" in page
+    # The old way read all `before` bytes; a seek reads the page and a few probes.
+    assert disk_reads.bytes - page_bytes < before / 10
+    assert disk_reads.calls < 60
+
+
+def test_every_source_seeks_to_the_range(big_job: Job, disk_reads: Reads) -> None:
+    for name, header_lines in (("patients.ndjson", 0), ("patients.json", 1), ("patients.csv", 1)):
+        output = big_job.outputs.get(name=name)
+        for first, last in ((1, 48), (977, 1024), (1953, 2000), (2000, 2000)):
+            before, page_bytes = _page_cost(output, first, last, header_lines)
+            disk_reads.reset()
+
+            records = cards.read_patients(output, first, last)
+
+            where = (name, first)
+            assert [r["sequence"] for r in records] == list(range(first, last + 1)), where
+            assert records[0]["id"].endswith(f"-{first:07d}"), where
+            extra = disk_reads.bytes - page_bytes
+            assert extra < max(before / 10, 160 * 1024), (where, extra, before)
+
+
+def test_a_range_past_the_last_patient_stops_at_the_last(big_job: Job) -> None:
+    for name in ("patients.ndjson", "patients.json", "patients.csv"):
+        output = big_job.outputs.get(name=name)
+
+        assert [r["sequence"] for r in cards.read_patients(output, 1990, 2100)] == list(
+            range(1990, 2001)
+        )
+        assert cards.read_patients(output, 2001, 2100) == []
+
+
+def test_a_range_spans_pages_and_keeps_its_edges(alice_client: Any, done_job: Job) -> None:
+    url = f"/jobs/{done_job.id}/cards/?from=40&to=140"
+    pages = [alice_client.get(f"{url}&page={n}").content.decode() for n in (1, 2, 3)]
+
+    assert [_sequences(page) for page in pages] == [
+        list(range(40, 88)),
+        list(range(88, 136)),
+        list(range(136, 141)),
+    ]
+    assert "page 3 of 3" in pages[2]
+
+
+def test_first_and_last_patients_are_found(alice_client: Any, completed_job: Any) -> None:
+    job = completed_job(("json",))  # the array's "[" and "]" lines sit at the edges
+    expected = {
+        "": range(1, 49),
+        "?page=6": range(241, 289),
+        "?page=7": range(289, 301),
+        "?from=1&to=1": range(1, 2),
+        "?from=300": range(300, 301),
+        "?from=48&to=49": range(48, 50),
+    }
+
+    for query, sequences in expected.items():
+        page = alice_client.get(f"/jobs/{job.id}/cards/{query}").content.decode()
+
+        assert _sequences(page) == list(sequences), query
+
+
+def test_a_stream_that_cannot_seek_is_read_from_its_start(
+    alice_client: Any, done_job: Job, disk_reads: Reads
+) -> None:
+    disk_reads.seekable = False
+
+    page = alice_client.get(f"/jobs/{done_job.id}/cards/?page=6").content.decode()
+
+    assert _sequences(page) == list(range(241, 289))
+    output = done_job.outputs.get(name="patients.ndjson")
+    assert disk_reads.bytes >= _page_cost(output, 241, 288, header_lines=0)[0]
+
+
+def test_csv_rows_spanning_lines_are_read_from_the_start(completed_job: Any, document: Any) -> None:
+    # A front name may hold a line break: its rows then span lines, and only a reader
+    # that tokenises from the start knows which line starts a row.
+    fronts = document()["fronts"]
+    fronts[0]["name"] = "North\nSector"
+    job = completed_job(("ndjson", "csv"), fronts=fronts)
+    csv_output = job.outputs.get(name="patients.csv")
+    with default_storage.open(csv_output.file.name, "rb") as handle:
+        assert b'"North\nSector"' in handle.read()
+
+    from_csv = cards.read_patients(csv_output, 150, 160)
+    from_ndjson = cards.read_patients(job.outputs.get(name="patients.ndjson"), 150, 160)
+
+    assert [r["sequence"] for r in from_csv] == list(range(150, 161))
+    assert [cards.card(r) for r in from_csv] == [cards.card(r) for r in from_ndjson]
+    assert any(r["front"] == "North\nSector" for r in from_csv)
+
+
+@pytest.mark.parametrize("window", [1, 50, 4096, line_seek.SCAN_WINDOW])
+def test_seek_sequence_finds_every_line(window: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Lines of very different lengths (some longer than the scan window), after a header
+    # and before a closing line, as in patients.json.
+    monkeypatch.setattr(line_seek, "SCAN_WINDOW", window)
+    rng = random.Random(7)
+    lines = [f"{n} {'x' * rng.choice((0, 3, 40, 700, 9000))}\n".encode() for n in range(1, 201)]
+    data = b"[\n" + b"".join(lines) + b"]\n"
+    starts = [2 + sum(map(len, lines[:i])) for i in range(len(lines))]
+    end_of_records = len(data) - 2
+
+    def sequence_of(line: bytes) -> int | None:
+        return None if line.startswith(b"]") else int(line.split()[0])
+
+    for target in range(0, 203):
+        handle = io.BytesIO(data)
+        found = line_seek.seek_sequence(handle, 2, len(data), target, sequence_of)
+
+        expected = starts[max(target, 1) - 1] if target <= 200 else end_of_records
+        assert found == expected == handle.tell(), target
+
+
+# FHIR-only jobs: cards read back from the Bundles.
+
+# What FHIR may not carry (yet): the card shows a dash instead.
+MAYBE_ABSENT = ("rank", "unit", "triage", "precedence", "transport", "category", "casualty_type")
+
+
+@pytest.fixture
+def fhir_job(completed_job: Any) -> Job:
+    return completed_job(("fhir",))
+
+
+def test_a_fhir_only_job_has_cards(alice_client: Any, fhir_job: Job, done_job: Job) -> None:
+    # Same scenario and seed as done_job: the same patients, as Bundles.
+    response = alice_client.get(f"/jobs/{fhir_job.id}/cards/?page=3")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert _sequences(page) == list(range(97, 145))
+    for record in _records(done_job)[96:144]:
+        text = _card_text(page, record["id"])
+        assert f"{record['name']['family'].upper()}, {record['name']['given']}" in text
+        for field in ("id", "service_number", "nationality", "blood_group"):
+            assert record[field] in text, field
+        for treatment in record["treatments"]:
+            assert f"{treatment['time'][8:10]} {treatment['time'][11:16]}Z" in text
+        assert cards.qr_svg(record["id"]) in page
+
+
+def test_a_fhir_card_matches_the_json_card_or_shows_a_dash(fhir_job: Job, done_job: Job) -> None:
+    output = fhir_job.outputs.get(name="patients.fhir.ndjson")
+    from_fhir = [cards.card(r) for r in cards.read_patients(output, 1, 300)]
+    from_json = [cards.card(r) for r in _records(done_job)]
+
+    assert [c["sequence"] for c in from_fhir] == list(range(1, 301))
+    for fhir_card, json_card in zip(from_fhir, from_json, strict=True):
+        for key, value in json_card.items():
+            if key in MAYBE_ABSENT:
+                assert fhir_card[key] in (value, cards.DASH), key
+            else:
+                assert fhir_card[key] == value, key
+        # KIA is told by a death without any role reached.
+        assert (fhir_card["casualty_type"] == "KIA") == (json_card["casualty_type"] == "KIA")
+    assert any(c["casualty_type"] == "KIA" for c in from_fhir)
+
+
+def test_a_fhir_late_page_is_sought_too(fhir_job: Job, disk_reads: Reads) -> None:
+    output = fhir_job.outputs.get(name="patients.fhir.ndjson")
+    before, page_bytes = _page_cost(output, 289, 300, header_lines=0)
+    disk_reads.reset()
+
+    records = cards.read_patients(output, 289, 300)
+
+    assert [r["sequence"] for r in records] == list(range(289, 301))
+    assert disk_reads.bytes - page_bytes < before / 10
+
+
+def test_json_is_preferred_to_fhir(completed_job: Any) -> None:
+    job = completed_job(("fhir", "csv"))
+
+    assert cards._source(job).name == "patients.csv"
+
+
+def _bundle(*extra: dict[str, Any], patient: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A Bundle with what every FHIR output has carried, plus `extra` resources."""
+    blood_code = reference.people()["blood_group_codes"]["O+"]
+    resources = [
+        {
+            "resourceType": "Patient",
+            "id": "EX-AB12CD-0000042",
+            "identifier": [
+                {"system": "urn:medgen:patient-id", "value": "EX-AB12CD-0000042"},
+                {"system": "urn:medgen:service-number:EST", "value": "38712345"},
+            ],
+            "name": [{"use": "official", "family": "Tamm", "given": ["Kaarel"]}],
+            "address": [{"country": "EST"}],
+            **(patient or {}),
+        },
+        {
+            "resourceType": "Condition",
+            "code": {"coding": [{"code": "125670008", "display": "Foreign body"}]},
+            "bodySite": [{"text": "Left thigh"}],
+            "onsetDateTime": "2026-03-02T06:10:00Z",
+        },
+        {
+            "resourceType": "Observation",
+            "code": {"coding": [{"system": "http://loinc.org", "code": "882-1"}]},
+            "valueCodeableConcept": {"coding": [{"code": blood_code}]},
+        },
+        {
+            "resourceType": "Procedure",
+            "code": {"coding": [{"code": "20655006"}], "text": "Application of tourniquet"},
+            "performedDateTime": "2026-03-02T06:25:00Z",
+            "location": {"display": "Point of injury"},
+        },
+        *extra,
+    ]
+    return {
+        "resourceType": "Bundle",
+        "id": "EX-AB12CD-0000042",
+        "entry": [{"resource": r} for r in resources],
+    }
+
+
+def test_a_bundle_without_the_optional_elements_shows_dashes() -> None:
+    card = cards.card(card_fhir.record_from_bundle(_bundle()))
+
+    assert (card["id"], card["sequence"], card["name"]) == ("EX-AB12CD-0000042", 42, "TAMM, Kaarel")
+    assert (card["service_number"], card["nationality"], card["blood_group"]) == (
+        "38712345",
+        "EST",
+        "O+",
+    )
+    assert card["diagnosis"] == ["Foreign body — Left thigh"]
+    assert card["injury_time"] == "02 06:10Z"
+    assert card["treatments"] == [
+        {
+            "time": "02 06:25Z",
+            "after": "+0:15",
+            "facility": "POI",
+            "display": "Application of tourniquet",
+        }
+    ]
+    for field in MAYBE_ABSENT:
+        assert card[field] == cards.DASH, field
+    assert card["category"] == cards.DASH
+
+
+def test_a_bundle_with_rank_unit_triage_precedence_and_paperwork_shows_them() -> None:
+    triage = {"coding": [{"system": "http://snomed.info/sct", "code": "273887006"}]}
+    bundle = _bundle(
+        {
+            "resourceType": "Encounter",
+            "priority": {
+                "coding": [{"code": "EM", "display": "emergency"}],
+                "text": "urgent_surgical",
+            },
+        },
+        # Re-triage on arrival comes later, and its Observation comes first here.
+        {
+            "resourceType": "Observation",
+            "code": triage,
+            "effectiveDateTime": "2026-03-02T07:00:00Z",
+            "valueCodeableConcept": {"text": "T1"},
+        },
+        {
+            "resourceType": "Observation",
+            "code": triage,
+            "effectiveDateTime": "2026-03-02T06:10:00Z",
+            "valueCodeableConcept": {"text": "T2"},
+        },
+        {
+            "resourceType": "ServiceRequest",
+            "note": [{"text": "1: 35T DS 1 2 | 2: x | 3: 1B | 4: A | 5: 1L | 6: N"}],
+        },
+        {
+            "resourceType": "Communication",
+            "payload": [
+                {"contentString": "A 24M | T 0610Z 2026-03-02 | M gunshot | I Foreign body | S …"}
+            ],
+        },
+        patient={
+            "extension": [
+                {
+                    "url": "https://medgen.example/fhir/StructureDefinition/rank",
+                    "valueCode": "OR-4",
+                },
+                {"url": "urn:medgen:unit", "valueString": "2nd Battalion (EST)"},
+            ]
+        },
+    )
+
+    card = cards.card(card_fhir.record_from_bundle(bundle))
+
+    assert (card["rank"], card["unit"]) == ("OR-4", "2nd Battalion (EST)")
+    assert (card["triage"], card["precedence"]) == ("T2", "B · Urgent surgical")
+    assert (card["transport"], card["category"], card["casualty_type"]) == (
+        "Litter",
+        "Battle injury",
+        "WIA",
+    )
+
+
+def test_a_bundle_of_a_death_before_any_role_is_a_kia() -> None:
+    died = _bundle(patient={"deceasedDateTime": "2026-03-02T06:10:00Z"})
+    died_of_wounds = _bundle(
+        {"resourceType": "Encounter"}, patient={"deceasedDateTime": "2026-03-02T09:00:00Z"}
+    )
+
+    assert cards.card(card_fhir.record_from_bundle(died))["casualty_type"] == "KIA"
+    assert cards.card(card_fhir.record_from_bundle(died_of_wounds))["casualty_type"] == cards.DASH
