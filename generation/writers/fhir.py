@@ -1,20 +1,20 @@
 """FHIR R4 bulk-data NDJSON: one `collection` Bundle per patient, one Bundle per line.
 
-Built from plain dicts and one `json` encoder (no FHIR library at generation time, for
-speed); the parts every patient shares (meta tags, statuses, categories, codes) are
-encoded once and spliced in, since encoding is most of the cost.
-Every id derives from the record id and every `fullUrl` is a UUID5 of type and id, so
-the bytes depend only on the records. References inside a Bundle use those fullUrls.
-The mapping is described in docs/fhir.md.
+Built from plain dicts and encoded with orjson (no FHIR library at generation time, for
+speed). Every id derives from the record id and every `fullUrl` is a UUID5 of type and
+id, so the bytes depend only on the records. References inside a Bundle use those
+fullUrls. The mapping is described in docs/fhir.md.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
+
+import orjson
 
 from generation import reference
 
@@ -31,9 +31,15 @@ CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+ACT_PRIORITY = "http://terminology.hl7.org/CodeSystem/v3-ActPriority"
 PATIENT_ID_SYSTEM = "urn:medgen:patient-id"
 SERVICE_NUMBER_SYSTEM = "urn:medgen:service-number"  # + ":<nation>": numbers are national
 MEDGEN_TAG_SYSTEM = "urn:medgen:tag"
+# MedGen's own extensions (no core element holds these): stable absolute URLs under the
+# project's namespace, documented in docs/fhir.md.
+MEDGEN_FHIR = "https://medgen.example/fhir"
+RANK_EXTENSION = f"{MEDGEN_FHIR}/StructureDefinition/rank"  # valueCode: STANAG 2116 code
+UNIT_EXTENSION = f"{MEDGEN_FHIR}/StructureDefinition/unit"  # valueString: unit name
 
 META: Json = {
     "tag": [
@@ -41,16 +47,13 @@ META: Json = {
         {"system": MEDGEN_TAG_SYSTEM, "code": "EXERCISE", "display": "Synthetic exercise data"},
     ]
 }
+# Every resource carries the same meta: encoded once, spliced in by orjson.
+_META = orjson.Fragment(orjson.dumps(META))
 # Fixed namespace: the same resource gets the same fullUrl in every run.
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:medgen:fhir")
-_NAMESPACE_BYTES = _NAMESPACE.bytes
+_NAMESPACE_HASH = hashlib.sha1(_NAMESPACE.bytes, usedforsecurity=False)
 # The variant nibble keeps its low two bits and becomes 10xx (RFC 4122 variant).
 _VARIANT = {f"{n:x}": "89ab"[n & 3] for n in range(16)}
-
-
-# One encoder for the module: `json.dumps` with options builds a new one per call, and
-# the circular-reference check is pointless on trees built here (shared leaves are fine).
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 def _coding(system: str, code: str, display: str) -> Json:
@@ -69,16 +72,10 @@ def _loinc(*codings: tuple[str, str]) -> Json:
     return {"coding": [_coding(LOINC, c, d) for c, d in codings], "text": codings[0][1]}
 
 
-def _members(fields: Json) -> str:
-    """An object's members encoded without braces, to splice into a resource.
+def _fixed(value: Any) -> orjson.Fragment:
+    """A value the same for every patient, encoded once (orjson copies the bytes)."""
+    return orjson.Fragment(orjson.dumps(value))
 
-    The parts of a resource that are the same for every patient (status, category,
-    code...) are encoded once here: per-token encoding is most of this writer's cost.
-    """
-    return _dumps(fields)[1:-1]
-
-
-_META_JSON = _dumps(META)
 
 ROLE_NAMES = {
     "POI": "Point of injury",
@@ -135,122 +132,158 @@ BLOOD_PRESSURE_PARTS = {
 }
 GCS_TOTAL = _loinc(("9269-2", "Glasgow coma score total"))
 
-_CONDITION = _members(
-    {"clinicalStatus": ACTIVE, "verificationStatus": CONFIRMED, "category": ENCOUNTER_DIAGNOSIS}
-)
-_PROCEDURE = _members({"status": "completed"})
-_BLOOD_GROUP = _members({"status": "final", "category": LABORATORY, "code": BLOOD_GROUP})
-_GCS = _members({"status": "final", "category": SURVEY, "code": GCS_TOTAL})
-_BLOOD_PRESSURE = _members({"status": "final", "category": VITAL_SIGNS, "code": BLOOD_PRESSURE})
+# SNOMED CT codes the writer itself uses, from the verified table (shared/reference).
+TRIAGE_INDEX = {
+    "coding": [_coding(SNOMED, "273887006", "Triage index")],
+    "text": "NATO triage category",
+}
+TRANSFER_OF_CARE = [_concept(SNOMED, "308292007", "Transfer of care")]
+MEDEVAC = {
+    "coding": [_coding(SNOMED, "107724000", "Patient transfer")],
+    "text": "MEDEVAC (9-line request)",
+}
+ATMIST_HANDOVER = {"text": "ATMIST handover"}
+
+# Evacuation precedence (STANAG 3204) -> v3 ActPriority on Encounters, keeping MedGen's
+# term as text: urgent and urgent-surgical call for immediate action, priority for prompt
+# action, routine can wait for the usual course (within 24 hours).
+ENCOUNTER_PRIORITY = {
+    precedence: {"coding": [_coding(ACT_PRIORITY, code, display)], "text": precedence}
+    for precedence, code, display in (
+        ("urgent", "EM", "emergency"),
+        ("urgent_surgical", "EM", "emergency"),
+        ("priority", "UR", "urgent"),
+        ("routine", "R", "routine"),
+    )
+}
+# ... and the same ranks in ServiceRequest.priority's required request-priority codes.
+REQUEST_PRIORITY = {
+    "urgent": "stat",
+    "urgent_surgical": "stat",
+    "priority": "urgent",
+    "routine": "routine",
+}
+
+_ACTIVE, _CONFIRMED = _fixed(ACTIVE), _fixed(CONFIRMED)
+_ENCOUNTER_DIAGNOSIS = _fixed(ENCOUNTER_DIAGNOSIS)
+_LABORATORY, _VITAL_SIGNS, _SURVEY = _fixed(LABORATORY), _fixed(VITAL_SIGNS), _fixed(SURVEY)
+_BLOOD_GROUP, _GCS_TOTAL = _fixed(BLOOD_GROUP), _fixed(GCS_TOTAL)
+_BLOOD_PRESSURE = _fixed(BLOOD_PRESSURE)
+_BLOOD_PRESSURE_PARTS = {key: _fixed(code) for key, code in BLOOD_PRESSURE_PARTS.items()}
 _VITALS = {
-    key: (suffix, _members({"status": "final", "category": VITAL_SIGNS, "code": code}), ucum, unit)
+    key: (suffix, _fixed(code), ucum, unit)
     for key, (suffix, code, ucum, unit) in VITAL_QUANTITIES.items()
 }
-_ENCOUNTER = {
-    role: _members(
-        {
-            "class": ENCOUNTER_CLASS[role],
-            "location": [{"location": {"display": ROLE_NAMES[role]}}],
-            "serviceProvider": {"display": ROLE_NAMES[role]},
-        }
-    )
-    for role in ENCOUNTER_CLASS
-}
+_TRIAGE_INDEX, _MEDEVAC = _fixed(TRIAGE_INDEX), _fixed(MEDEVAC)
+_TRANSFER_OF_CARE, _ATMIST_HANDOVER = _fixed(TRANSFER_OF_CARE), _fixed(ATMIST_HANDOVER)
+_ENCOUNTER_PRIORITY = {key: _fixed(concept) for key, concept in ENCOUNTER_PRIORITY.items()}
+_ENCOUNTER_CLASS = {role: _fixed(coding) for role, coding in ENCOUNTER_CLASS.items()}
+_LOCATION = {role: _fixed([{"location": {"display": ROLE_NAMES[role]}}]) for role in ROLE_NAMES}
+_ROLE = {role: _fixed({"display": name}) for role, name in ROLE_NAMES.items()}
+_DISPOSITIONS = {event: _fixed(concept) for event, concept in DISPOSITIONS.items()}
 
 
 def render_fhir(records: Sequence[Record]) -> bytes:
     """One Bundle per record, each on its own line (FHIR bulk-data NDJSON)."""
-    return "".join(patient_bundle(r) + "\n" for r in records).encode()
+    dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+    return b"".join([dumps(patient_bundle(r), option=newline) for r in records])
 
 
 def full_url(resource_type: str, resource_id: str) -> str:
     """`urn:uuid:` + uuid5(_NAMESPACE, "Type/id"), the same value as `uuid.uuid5`.
 
     Spelled out with hashlib because building `uuid.UUID` objects costs more than the
-    rest of a resource; the version and variant bits are set as RFC 4122 says.
+    rest of a resource (copying a hash already fed the namespace is cheaper than a new
+    one); the version and variant bits are set as RFC 4122 says.
     """
-    digest = hashlib.sha1(
-        _NAMESPACE_BYTES + f"{resource_type}/{resource_id}".encode(), usedforsecurity=False
-    ).hexdigest()
-    variant = _VARIANT[digest[16]]
+    hasher = _NAMESPACE_HASH.copy()
+    hasher.update(f"{resource_type}/{resource_id}".encode())
+    digest = hasher.hexdigest()
     return (
         f"urn:uuid:{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-"
-        f"{variant}{digest[17:20]}-{digest[20:32]}"
+        f"{_VARIANT[digest[16]]}{digest[17:20]}-{digest[20:32]}"
     )
 
 
 class _Bundle:
-    """One patient's entries, as JSON text; ids are `<record id>-<suffix>`."""
+    """One patient's entries; resource ids are `<record id>-<suffix>`."""
+
+    __slots__ = ("entries", "record_id")
 
     def __init__(self, record_id: str) -> None:
         self.record_id = record_id
-        self.entries: list[str] = []
+        self.entries: list[Json] = []
 
     def ref(self, resource_type: str, suffix: str = "") -> Json:
-        """The reference to a resource of this bundle, whether added yet or not."""
+        """A reference to a resource of this bundle, whether added yet or not."""
         return {"reference": full_url(resource_type, self._id(suffix))}
 
-    def add(self, resource_type: str, suffix: str, body: Json, fixed: str = "") -> None:
-        """Append a resource: `fixed` is members already encoded (see `_members`)."""
+    def resource(self, resource_type: str, suffix: str = "", url: str = "") -> Json:
+        """A new resource entered in the bundle, for the caller to fill in.
+
+        `url` is its fullUrl when already known (hashing is a good part of the cost).
+        """
         resource_id = self._id(suffix)
-        members = f"{fixed},{_members(body)}" if fixed else _members(body)
+        resource = {"resourceType": resource_type, "id": resource_id, "meta": _META}
         self.entries.append(
-            f'{{"fullUrl":"{full_url(resource_type, resource_id)}","resource":'
-            f'{{"resourceType":"{resource_type}","id":{_dumps(resource_id)},'
-            f'"meta":{_META_JSON},{members}}}}}'
+            {"fullUrl": url or full_url(resource_type, resource_id), "resource": resource}
+        )
+        return resource
+
+    def observation(
+        self,
+        suffix: str,
+        category: orjson.Fragment,
+        code: orjson.Fragment,
+        context: Json,
+        element: str,
+        value: Any,
+    ) -> None:
+        """A `final` Observation; `context` from `_context`, `value` in `element`.
+
+        Built as one literal: Observations are most of a Bundle.
+        """
+        resource_id = f"{self.record_id}-{suffix}"
+        self.entries.append(
+            {
+                "fullUrl": full_url("Observation", resource_id),
+                "resource": {
+                    "resourceType": "Observation",
+                    "id": resource_id,
+                    "meta": _META,
+                    "status": "final",
+                    "category": category,
+                    "code": code,
+                    **context,
+                    element: value,
+                },
+            }
         )
 
-    def to_json(self) -> str:
-        return (
-            f'{{"resourceType":"Bundle","id":{_dumps(self.record_id)},"meta":{_META_JSON},'
-            f'"type":"collection","entry":[{",".join(self.entries)}]}}'
-        )
+    def last_ref(self) -> Json:
+        """A reference to the resource added last."""
+        return {"reference": self.entries[-1]["fullUrl"]}
+
+    def to_json(self) -> Json:
+        return {
+            "resourceType": "Bundle",
+            "id": self.record_id,
+            "meta": _META,
+            "type": "collection",
+            "entry": self.entries,
+        }
 
     def _id(self, suffix: str) -> str:
         return f"{self.record_id}-{suffix}" if suffix else self.record_id
 
 
-def patient_bundle(record: Record) -> str:
-    """The Bundle for one patient record, as one line of JSON (see docs/fhir.md)."""
-    bundle = _Bundle(record["id"])
-    subject = bundle.ref("Patient")
-    stays = _stays(record["timeline"])
-    # fullUrls derive from ids, so references can be made before their targets exist.
-    encounters = {stay.facility: bundle.ref("Encounter", f"enc-{stay.facility}") for stay in stays}
-    first = encounters[stays[0].facility] if stays else None
-    bundle.add("Patient", "", _patient(record))
-    diagnoses = []
-    for i, condition in enumerate(record["conditions"], start=1):
-        body = _condition(record, condition, subject, first)
-        bundle.add("Condition", f"cond-{i}", body, _CONDITION)
-        diagnoses.append(bundle.ref("Condition", f"cond-{i}"))
-    for stay, after in zip(stays, [*stays[1:], None], strict=False):  # None: no next role
-        body = _encounter(stay, after, subject, diagnoses)
-        bundle.add("Encounter", f"enc-{stay.facility}", body, _ENCOUNTER[stay.facility])
-    bundle.add("Observation", "obs-blood-group", _blood_group(record, subject), _BLOOD_GROUP)
-    _add_care(bundle, record, subject, encounters)
-    return bundle.to_json()
-
-
-def _add_care(bundle: _Bundle, record: Record, subject: Json, encounters: dict[str, Json]) -> None:
-    """Vital signs and treatments, when the record carries them."""
-    for i, vitals in enumerate(record.get("vitals") or (), start=1):
-        for suffix, fixed, body in _vital_signs(
-            vitals, subject, encounters.get(vitals["facility"])
-        ):
-            bundle.add("Observation", f"obs-{i}-{suffix}", body, fixed)
-    for i, treatment in enumerate(record.get("treatments") or (), start=1):
-        encounter = encounters.get(treatment["facility"])
-        bundle.add("Procedure", f"proc-{i}", _procedure(treatment, subject, encounter), _PROCEDURE)
-
-
 class _Stay:
-    """A visit to one role: arrival, and the event (and time) that ended it, if any."""
+    """A visit to one role: arrival (with re-triage, if any) and the event that ended it."""
 
-    __slots__ = ("end", "end_event", "facility", "start")
+    __slots__ = ("end", "end_event", "facility", "start", "triage")
 
-    def __init__(self, facility: str, start: str) -> None:
-        self.facility, self.start = facility, start
+    def __init__(self, facility: str, start: str, triage: str | None) -> None:
+        self.facility, self.start, self.triage = facility, start, triage
         self.end: str | None = None
         self.end_event: str | None = None
 
@@ -260,135 +293,250 @@ def _stays(timeline: Sequence[Record]) -> list[_Stay]:
     stays: list[_Stay] = []
     for step in timeline:
         if step["event"] == "arrival":
-            stays.append(_Stay(step["facility"], step["time"]))
+            stays.append(_Stay(step["facility"], step["time"], step.get("triage")))
         elif stays and stays[-1].facility == step["facility"] and stays[-1].end is None:
             stays[-1].end, stays[-1].end_event = step["time"], step["event"]
     return stays
 
 
-def _patient(record: Record) -> Json:
+def patient_bundle(record: Record) -> Json:
+    """The Bundle for one patient record (see docs/fhir.md), ready to encode."""
+    bundle = _Bundle(record["id"])
+    stays = _stays(record["timeline"])
+    # fullUrls derive from ids, so references can be made before their targets exist.
+    encounters = {s.facility: bundle.ref("Encounter", f"enc-{s.facility}") for s in stays}
+    requests = record.get("medevac_requests") or ()
+    orders = [bundle.ref("ServiceRequest", f"medevac-{i}") for i in range(1, len(requests) + 1)]
+    _patient(bundle.resource("Patient"), record)
+    subject = bundle.last_ref()
+    first = encounters[stays[0].facility] if stays else None  # a KIA reached no role
+    diagnoses = _add_conditions(bundle, record, subject, first)
+    # A 9-line request brought the patient to the role it names.
+    based_on = {request["to"]: order for request, order in zip(requests, orders, strict=True)}
+    for stay, after in zip(stays, [*stays[1:], None], strict=False):  # None: no next role
+        encounter = encounters[stay.facility]
+        body = bundle.resource("Encounter", f"enc-{stay.facility}", encounter["reference"])
+        _encounter(body, record, stay, after, subject, diagnoses, based_on.get(stay.facility))
+    _add_observations(bundle, record, stays, subject, encounters)
+    _add_procedures(bundle, record, subject, encounters)
+    _add_handovers(bundle, record, subject, encounters)
+    for i, (request, order) in enumerate(zip(requests, orders, strict=True), start=1):
+        body = bundle.resource("ServiceRequest", f"medevac-{i}", order["reference"])
+        _medevac_request(body, record, request, subject, encounters, diagnoses)
+    return bundle.to_json()
+
+
+def _patient(body: Json, record: Record) -> None:
     nation = record["nationality"]
-    body: Json = {
-        "identifier": [
-            {"use": "official", "system": PATIENT_ID_SYSTEM, "value": record["id"]},
-            {
-                "use": "secondary",
-                "type": {"text": "Service number"},
-                "system": f"{SERVICE_NUMBER_SYSTEM}:{nation}",
-                "value": record["service_number"],
-            },
-        ],
-        "name": [
-            {
-                "use": "official",
-                "family": record["name"]["family"],
-                "given": [record["name"]["given"]],
-            }
-        ],
-        "gender": record["sex"],
-        "birthDate": record["birth_date"],
-    }
+    body["extension"] = [
+        {"url": RANK_EXTENSION, "valueCode": record["rank"]},
+        {"url": UNIT_EXTENSION, "valueString": record["unit"]},
+    ]
+    body["identifier"] = [
+        {"use": "official", "system": PATIENT_ID_SYSTEM, "value": record["id"]},
+        {
+            "use": "secondary",
+            "type": {"text": "Service number"},
+            "system": f"{SERVICE_NUMBER_SYSTEM}:{nation}",
+            "value": record["service_number"],
+        },
+    ]
+    body["name"] = [
+        {"use": "official", "family": record["name"]["family"], "given": [record["name"]["given"]]}
+    ]
+    body["gender"] = record["sex"]
+    body["birthDate"] = record["birth_date"]
     if record["outcome"] in ("KIA", "DOW"):
         body["deceasedDateTime"] = record["outcome_time"]
     body["address"] = [{"country": nation}]  # ISO 3166-1 alpha-3: no extension needed
-    return body
 
 
-def _condition(record: Record, condition: Record, subject: Json, encounter: Json | None) -> Json:
-    body: Json = {"code": _concept(SNOMED, condition["code"], condition["display"])}
-    site = condition["body_site"]
-    if site is not None:
-        body["bodySite"] = [_concept(SNOMED, site["code"], site["display"])]
+def _add_conditions(
+    bundle: _Bundle, record: Record, subject: Json, encounter: Json | None
+) -> list[Json]:
+    """A Condition per condition, diagnosed at the first role reached; their references."""
+    diagnoses = []
+    for i, condition in enumerate(record["conditions"], start=1):
+        body = bundle.resource("Condition", f"cond-{i}")
+        body["clinicalStatus"] = _ACTIVE
+        body["verificationStatus"] = _CONFIRMED
+        body["category"] = _ENCOUNTER_DIAGNOSIS
+        body["code"] = _concept(SNOMED, condition["code"], condition["display"])
+        site = condition["body_site"]
+        if site is not None:
+            body["bodySite"] = [_concept(SNOMED, site["code"], site["display"])]
+        body["subject"] = subject
+        if encounter is not None:
+            body["encounter"] = encounter
+        body["onsetDateTime"] = record["injury_time"]
+        diagnoses.append(bundle.last_ref())
+    return diagnoses
+
+
+def _encounter(
+    body: Json,
+    record: Record,
+    stay: _Stay,
+    after: _Stay | None,
+    subject: Json,
+    diagnoses: list[Json],
+    request: Json | None,
+) -> None:
+    """One role's stay; `request` is the 9-line request that brought the patient, if any."""
+    role = stay.facility
+    body["class"] = _ENCOUNTER_CLASS[role]
+    body["location"] = _LOCATION[role]
+    body["serviceProvider"] = _ROLE[role]
+    body["status"] = "finished" if stay.end else "in-progress"
+    if record["precedence"] is not None:  # only the KIA have none, and no encounter
+        body["priority"] = _ENCOUNTER_PRIORITY[record["precedence"]]
     body["subject"] = subject
-    if encounter is not None:  # a KIA never reached a role: no encounter to point at
-        body["encounter"] = encounter
-    body["onsetDateTime"] = record["injury_time"]
-    return body
-
-
-def _encounter(stay: _Stay, after: _Stay | None, subject: Json, diagnoses: list[Json]) -> Json:
-    body: Json = {
-        "status": "finished" if stay.end else "in-progress",
-        "subject": subject,
-        "period": {"start": stay.start, "end": stay.end} if stay.end else {"start": stay.start},
-        "diagnosis": [{"condition": ref, "rank": i} for i, ref in enumerate(diagnoses, start=1)],
-    }
+    if request is not None:
+        body["basedOn"] = [request]
+    body["period"] = {"start": stay.start, "end": stay.end} if stay.end else {"start": stay.start}
+    body["diagnosis"] = [{"condition": ref, "rank": i} for i, ref in enumerate(diagnoses, start=1)]
     if stay.end_event is not None:
         body["hospitalization"] = _hospitalization(stay.end_event, after)
-    return body
 
 
 def _hospitalization(end_event: str, after: _Stay | None) -> Json:
-    hospitalization: Json = {"dischargeDisposition": DISPOSITIONS[end_event]}
+    hospitalization: Json = {"dischargeDisposition": _DISPOSITIONS[end_event]}
     if after is not None and end_event in ("departure", "evacuated"):
-        hospitalization["destination"] = {"display": ROLE_NAMES[after.facility]}
+        hospitalization["destination"] = _ROLE[after.facility]
     return hospitalization
 
 
-def _blood_group(record: Record, subject: Json) -> Json:
-    code = reference.people()["blood_group_codes"][record["blood_group"]]
-    return {
-        "subject": subject,
-        # Read from the identity tag at first assessment: the injury time stands for it.
-        "effectiveDateTime": record["injury_time"],
-        "valueCodeableConcept": _concept(SNOMED, code, reference.snomed_terms()[code]),
-    }
+def _context(subject: Json, encounter: Json | None, time: str) -> Json:
+    """Who, where and when of an Observation; at the point of injury there is no encounter."""
+    if encounter is None:
+        return {"subject": subject, "effectiveDateTime": time}
+    return {"subject": subject, "encounter": encounter, "effectiveDateTime": time}
 
 
-def _observation(subject: Json, encounter: Json | None, time: str) -> Json:
-    body: Json = {"subject": subject}
-    if encounter is not None:  # vitals at the point of injury belong to no encounter
-        body["encounter"] = encounter
-    body["effectiveDateTime"] = time
-    return body
+def _add_observations(
+    bundle: _Bundle, record: Record, stays: list[_Stay], subject: Json, encounters: dict[str, Json]
+) -> None:
+    """Blood group, triage at injury and re-triage on arrivals, then the vital signs."""
+    # Read from the identity tag at first assessment: the injury time stands for it.
+    at_injury = _context(subject, None, record["injury_time"])
+    blood_group = _blood_group_value(record["blood_group"])
+    bundle.observation(
+        "obs-blood-group", _LABORATORY, _BLOOD_GROUP, at_injury, "valueCodeableConcept", blood_group
+    )
+    triage = _triage_value(record["triage"])
+    bundle.observation(
+        "obs-triage", _SURVEY, _TRIAGE_INDEX, at_injury, "valueCodeableConcept", triage
+    )
+    for stay in stays:
+        if stay.triage is not None:  # none without clinical detail
+            context = _context(subject, encounters[stay.facility], stay.start)
+            triage = _triage_value(stay.triage)
+            suffix = f"obs-triage-{stay.facility}"
+            bundle.observation(
+                suffix, _SURVEY, _TRIAGE_INDEX, context, "valueCodeableConcept", triage
+            )
+    for i, vitals in enumerate(record.get("vitals") or (), start=1):
+        context = _context(subject, encounters.get(vitals["facility"]), vitals["time"])
+        _vital_signs(bundle, f"obs-{i}-", vitals, context)
+
+
+@cache
+def _blood_group_value(group: str) -> orjson.Fragment:
+    code = reference.people()["blood_group_codes"][group]
+    return _fixed(_concept(SNOMED, code, reference.snomed_terms()[code]))
+
+
+@cache
+def _triage_value(category: str) -> orjson.Fragment:
+    """The category as text: NATO triage categories have no code in the tables."""
+    return _fixed({"text": category})
+
+
+def _add_procedures(
+    bundle: _Bundle, record: Record, subject: Json, encounters: dict[str, Json]
+) -> None:
+    for i, treatment in enumerate(record.get("treatments") or (), start=1):
+        encounter = encounters.get(treatment["facility"])
+        _procedure(bundle.resource("Procedure", f"proc-{i}"), treatment, subject, encounter)
 
 
 def _quantity(value: float, ucum: str, unit: str) -> Json:
     return {"value": value, "unit": unit, "system": UCUM, "code": ucum}
 
 
-def _vital_signs(
-    vitals: Record, subject: Json, encounter: Json | None
-) -> list[tuple[str, str, Json]]:
-    """(id suffix, fixed members, Observation body) for each value of one set of vitals."""
-    time = vitals["time"]
-    found: list[tuple[str, str, Json]] = []
-    for key, (suffix, fixed, ucum, unit) in _VITALS.items():
-        if vitals.get(key) is not None:
-            body = _observation(subject, encounter, time)
-            body["valueQuantity"] = _quantity(vitals[key], ucum, unit)
-            found.append((suffix, fixed, body))
-    pressure = _blood_pressure(vitals, subject, encounter)
-    if pressure is not None:
-        found.append(("bp", _BLOOD_PRESSURE, pressure))
-    if vitals.get("gcs") is not None:
-        body = _observation(subject, encounter, time)
-        body["valueInteger"] = vitals["gcs"]
-        found.append(("gcs", _GCS, body))
-    return found
-
-
-def _blood_pressure(vitals: Record, subject: Json, encounter: Json | None) -> Json | None:
-    """A panel with systolic/diastolic components (the FHIR vital-signs BP shape)."""
+def _vital_signs(bundle: _Bundle, prefix: str, vitals: Record, context: Json) -> None:
+    """An Observation for each value of one set of vitals; ids `<prefix><kind>`."""
+    for key, (suffix, code, ucum, unit) in _VITALS.items():
+        value = vitals.get(key)
+        if value is not None:
+            quantity = _quantity(value, ucum, unit)
+            bundle.observation(
+                prefix + suffix, _VITAL_SIGNS, code, context, "valueQuantity", quantity
+            )
     components = [
         {"code": code, "valueQuantity": _quantity(vitals[key], "mm[Hg]", "mmHg")}
-        for key, code in BLOOD_PRESSURE_PARTS.items()
+        for key, code in _BLOOD_PRESSURE_PARTS.items()
         if vitals.get(key) is not None
     ]
-    if not components:
-        return None
-    body = _observation(subject, encounter, vitals["time"])
-    body["component"] = components
-    return body
+    if components:  # a panel with systolic/diastolic components (the FHIR BP shape)
+        bundle.observation(
+            prefix + "bp", _VITAL_SIGNS, _BLOOD_PRESSURE, context, "component", components
+        )
+    if vitals.get("gcs") is not None:
+        bundle.observation(
+            prefix + "gcs", _SURVEY, _GCS_TOTAL, context, "valueInteger", vitals["gcs"]
+        )
 
 
-def _procedure(treatment: Record, subject: Json, encounter: Json | None) -> Json:
-    body: Json = {
-        "code": _concept(SNOMED, treatment["code"], treatment["display"]),
-        "subject": subject,
-    }
+def _procedure(body: Json, treatment: Record, subject: Json, encounter: Json | None) -> None:
+    body["status"] = "completed"
+    body["code"] = _concept(SNOMED, treatment["code"], treatment["display"])
+    body["subject"] = subject
     if encounter is not None:  # care at the point of injury belongs to no encounter
         body["encounter"] = encounter
     body["performedDateTime"] = treatment["time"]
-    body["location"] = {"display": ROLE_NAMES.get(treatment["facility"], treatment["facility"])}
-    return body
+    body["location"] = _ROLE[treatment["facility"]]
+
+
+def _add_handovers(
+    bundle: _Bundle, record: Record, subject: Json, encounters: dict[str, Json]
+) -> None:
+    """An ATMIST handover is a Communication from one role to the next, sent on arrival."""
+    for i, handover in enumerate(record.get("handovers") or (), start=1):
+        body = bundle.resource("Communication", f"handover-{i}")
+        body["status"] = "completed"
+        body["topic"] = _ATMIST_HANDOVER
+        body["reasonCode"] = _TRANSFER_OF_CARE
+        body["subject"] = subject
+        body["encounter"] = encounters[handover["to"]]  # it opens the receiving role's stay
+        body["sent"] = handover["time"]
+        body["sender"] = _ROLE[handover["from"]]
+        body["recipient"] = [_ROLE[handover["to"]]]
+        body["payload"] = [{"contentString": handover["text"]}]
+
+
+def _medevac_request(
+    body: Json,
+    record: Record,
+    request: Record,
+    subject: Json,
+    encounters: dict[str, Json],
+    diagnoses: list[Json],
+) -> None:
+    """A 9-line MEDEVAC request: the evacuation it orders, its priority and its text."""
+    body["status"] = "completed"  # a record only holds requests that were flown
+    body["intent"] = "order"
+    # The same fallback as the 9-line's line 3 (records with requests always have one).
+    body["priority"] = REQUEST_PRIORITY[record["precedence"] or "routine"]
+    body["code"] = _MEDEVAC
+    if record.get("transport") is not None:  # litter or ambulatory: line 5's patient type
+        body["orderDetail"] = [{"text": record["transport"]}]
+    body["subject"] = subject
+    encounter = encounters.get(request["from"])
+    if encounter is not None:  # requested from the point of injury: no encounter yet
+        body["encounter"] = encounter
+    body["authoredOn"] = request["time"]
+    body["requester"] = _ROLE[request["from"]]
+    body["locationCode"] = [{"text": request["1_location"]}]  # line 1: the pickup site
+    body["reasonReference"] = diagnoses
+    body["note"] = [{"text": request["text"]}]

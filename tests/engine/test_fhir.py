@@ -1,7 +1,8 @@
 """FHIR R4 output: every resource of every preset's sample validates, references resolve
-inside each Bundle, every resource is tagged as exercise data, and every code comes from
-the reference tables. Validation uses fhir.resources' R4B models (R4B changed R4 in
-medication definition, evidence and subscriptions, not in the resources used here)."""
+inside each Bundle, every resource is tagged as exercise data, every code comes from the
+reference tables, and each part of the record lands where docs/fhir.md says. Validation
+uses fhir.resources' R4B models (R4B changed R4 in medication definition, evidence and
+subscriptions, not in the resources used here)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ TAGS = [
 # since fhir.resources checks structure and types but not code values).
 OTHER_CODES = {
     "http://terminology.hl7.org/CodeSystem/v3-ActCode": {"EMER", "IMP"},
+    "http://terminology.hl7.org/CodeSystem/v3-ActPriority": {"EM", "UR", "R"},
     "http://terminology.hl7.org/CodeSystem/discharge-disposition": {"home", "other-hcf", "exp"},
     "http://terminology.hl7.org/CodeSystem/condition-clinical": {"active"},
     "http://terminology.hl7.org/CodeSystem/condition-ver-status": {"confirmed"},
@@ -51,7 +53,20 @@ STATUSES = {
     "Encounter": {"finished", "in-progress"},
     "Observation": {"final"},
     "Procedure": {"completed"},
+    "Communication": {"completed"},
+    "ServiceRequest": {"completed"},
 }
+# What a record's evacuation precedence becomes (docs/fhir.md).
+ENCOUNTER_PRIORITY = {"urgent": "EM", "urgent_surgical": "EM", "priority": "UR", "routine": "R"}
+REQUEST_PRIORITY = {
+    "urgent": "stat",
+    "urgent_surgical": "stat",
+    "priority": "urgent",
+    "routine": "routine",
+}
+TRIAGE_INDEX = "273887006"  # SNOMED CT "Triage index"
+RANK_URL = "https://medgen.example/fhir/StructureDefinition/rank"
+UNIT_URL = "https://medgen.example/fhir/StructureDefinition/unit"
 
 Json = dict[str, Any]
 
@@ -157,10 +172,12 @@ def test_it_tags_every_resource_as_synthetic_exercise_data(bundles: list[Json]) 
 
 
 def test_it_uses_only_codes_from_the_reference_tables(
-    bundles: list[Json], loinc: dict[str, str]
+    bundles: list[Json], verified_snomed: dict[str, str], loinc: dict[str, str]
 ) -> None:
+    """The verified shared table holds the engine's codes and the writer's own (triage
+    index, transfer of care, patient transfer)."""
     for bundle in bundles:
-        _check_codes(bundle, reference.snomed_terms(), loinc)
+        _check_codes(bundle, verified_snomed, loinc)
 
 
 def test_it_maps_each_record_to_one_bundle_with_its_resources(
@@ -174,6 +191,8 @@ def test_it_maps_each_record_to_one_bundle_with_its_resources(
             assert kinds["Condition"] == len(record["conditions"])
             assert kinds["Encounter"] == len(arrivals)
             assert kinds["Procedure"] == len(record.get("treatments") or ())
+            assert kinds["Communication"] == len(record.get("handovers") or ())
+            assert kinds["ServiceRequest"] == len(record.get("medevac_requests") or ())
             assert bundle["id"] == _resources(bundle)[0]["id"] == record["id"]
 
 
@@ -248,7 +267,12 @@ def _with_care(record: Json) -> Json:
     """A copy of a record that reaches R1 first, with hand-built treatments and vital
     signs at the point of injury (no encounter) and at R1 (some values missing)."""
     poi, r1 = record["timeline"][0], record["timeline"][1]
-    full = {"heart_rate": 128, "respiratory_rate": 26, "systolic": 88, "diastolic": 54}
+    full: dict[str, float] = {
+        "heart_rate": 128,
+        "respiratory_rate": 26,
+        "systolic": 88,
+        "diastolic": 54,
+    }
     full |= {"spo2": 91, "gcs": 13, "temperature": 35.8}
     partial = dict.fromkeys(full) | {"heart_rate": 110, "diastolic": 60}
     tourniquet = {"code": "20655006", "display": "Application of tourniquet"}
@@ -341,15 +365,145 @@ def test_it_maps_blood_group_and_identity(samples: dict[str, list[Json]]) -> Non
     assert patient["address"] == [{"country": record["nationality"]}]
 
 
-def test_it_renders_records_without_clinical_detail(samples: dict[str, list[Json]]) -> None:
-    plain = [
-        {k: v for k, v in r.items() if k not in ("treatments", "vitals")}
-        for r in samples["mascal-drill"][:10]
-    ]
-    for bundle in _bundles(plain):
+def _records_without_clinical_detail() -> list[Json]:
+    doc = {**generation.load_preset("battalion-exercise"), "total_patients": SAMPLE}
+    scenario = generation.Scenario.from_dict({**doc, "clinical_detail": False})
+    return generation.generate_chunk(generation.make_plan(scenario, 5), 0, SAMPLE)
+
+
+def test_it_renders_records_without_clinical_detail() -> None:
+    records = _records_without_clinical_detail()
+    assert not any("vitals" in r or "handovers" in r or "transport" in r for r in records)
+    assert {r["outcome"] for r in records} >= {"KIA", "RTD"}
+    for record, bundle in zip(records, _bundles(records), strict=True):
         _validate(bundle)
-        assert _by_type(bundle, "Procedure") == []
-        assert len(_by_type(bundle, "Observation")) == 1  # the blood group only
+        kinds = Counter(r["resourceType"] for r in _resources(bundle))
+        assert kinds["Procedure"] == kinds["Communication"] == kinds["ServiceRequest"] == 0
+        # The blood group and the triage at injury: no re-triage without clinical detail.
+        assert [o["id"] for o in _by_type(bundle, "Observation")] == [
+            f"{record['id']}-obs-blood-group",
+            f"{record['id']}-obs-triage",
+        ]
+        _check_identity(record, bundle)
+        _check_precedence(record, bundle)
+
+
+def _extensions(resource: Json) -> dict[str, Json]:
+    return {extension["url"]: extension for extension in resource.get("extension", ())}
+
+
+def _check_identity(record: Json, bundle: Json) -> None:
+    extensions = _extensions(_by_type(bundle, "Patient")[0])
+    assert set(extensions) == {RANK_URL, UNIT_URL}
+    assert extensions[RANK_URL] == {"url": RANK_URL, "valueCode": record["rank"]}
+    assert extensions[UNIT_URL] == {"url": UNIT_URL, "valueString": record["unit"]}
+
+
+def test_it_carries_rank_and_unit_as_medgen_extensions(samples: dict[str, list[Json]]) -> None:
+    for records in samples.values():
+        for record, bundle in zip(records, _bundles(records), strict=True):
+            _check_identity(record, bundle)
+    assert fhir.RANK_EXTENSION == RANK_URL and fhir.UNIT_EXTENSION == UNIT_URL
+
+
+def _check_precedence(record: Json, bundle: Json) -> None:
+    for encounter in _by_type(bundle, "Encounter"):
+        priority = encounter["priority"]
+        assert priority["text"] == record["precedence"]
+        assert [(c["system"], c["code"]) for c in priority["coding"]] == [
+            (fhir.ACT_PRIORITY, ENCOUNTER_PRIORITY[record["precedence"]])
+        ]
+
+
+def test_it_gives_every_encounter_the_evacuation_precedence(
+    samples: dict[str, list[Json]],
+) -> None:
+    seen = set()
+    for records in samples.values():
+        for record, bundle in zip(records, _bundles(records), strict=True):
+            encounters = _by_type(bundle, "Encounter")
+            assert (
+                (record["precedence"] is None) == (record["outcome"] == "KIA") == (not encounters)
+            )
+            _check_precedence(record, bundle)
+            seen.add(record["precedence"])
+    assert seen == {None, *ENCOUNTER_PRIORITY}
+
+
+def _triage(observation: Json) -> str:
+    assert observation["code"]["coding"][0]["code"] == TRIAGE_INDEX
+    return str(observation["valueCodeableConcept"]["text"])
+
+
+def test_it_records_triage_at_injury_and_the_re_triage_of_each_arrival(
+    samples: dict[str, list[Json]],
+) -> None:
+    retriaged = 0
+    for records in samples.values():
+        for record, bundle in zip(records, _bundles(records), strict=True):
+            triage = {
+                o["id"].removeprefix(f"{record['id']}-"): o
+                for o in _by_type(bundle, "Observation")
+                if o["code"]["coding"][0]["code"] == TRIAGE_INDEX
+            }
+            first = triage.pop("obs-triage")
+            assert _triage(first) == record["triage"] and "encounter" not in first
+            assert first["effectiveDateTime"] == record["injury_time"]
+            arrivals = [s for s in record["timeline"] if s["event"] == "arrival"]
+            assert sorted(triage) == sorted(f"obs-triage-{s['facility']}" for s in arrivals)
+            for arrival in arrivals:
+                observation = triage[f"obs-triage-{arrival['facility']}"]
+                assert _triage(observation) == arrival["triage"]
+                assert observation["effectiveDateTime"] == arrival["time"]
+                assert observation["encounter"]["reference"] == _url(
+                    bundle, f"{record['id']}-enc-{arrival['facility']}"
+                )
+                retriaged += arrival["triage"] != record["triage"]
+    assert retriaged > 0  # the samples do change triage on the way
+
+
+def test_it_maps_each_atmist_handover_to_a_communication(samples: dict[str, list[Json]]) -> None:
+    for records in samples.values():
+        for record, bundle in zip(records, _bundles(records), strict=True):
+            communications = _by_type(bundle, "Communication")
+            assert len(communications) == len(record.get("handovers") or ())
+            for handover, communication in zip(record["handovers"], communications, strict=True):
+                assert communication["payload"] == [{"contentString": handover["text"]}]
+                assert communication["sent"] == handover["time"]
+                assert communication["subject"]["reference"] == _url(bundle, record["id"])
+                receiving = _url(bundle, f"{record['id']}-enc-{handover['to']}")
+                assert communication["encounter"]["reference"] == receiving
+                assert communication["sender"]["display"] == fhir.ROLE_NAMES[handover["from"]]
+                assert communication["recipient"][0]["display"] == fhir.ROLE_NAMES[handover["to"]]
+
+
+def test_it_maps_each_9_line_request_to_a_service_request(samples: dict[str, list[Json]]) -> None:
+    for records in samples.values():
+        for record, bundle in zip(records, _bundles(records), strict=True):
+            orders = _by_type(bundle, "ServiceRequest")
+            requests = record.get("medevac_requests") or ()
+            assert len(orders) == len(requests)
+            for request, order in zip(requests, orders, strict=True):
+                _check_request(record, bundle, request, order)
+
+
+def _check_request(record: Json, bundle: Json, request: Json, order: Json) -> None:
+    assert order["note"] == [{"text": request["text"]}]
+    assert order["priority"] == REQUEST_PRIORITY[record["precedence"]]
+    assert order["authoredOn"] == request["time"]
+    assert order["requester"]["display"] == fhir.ROLE_NAMES[request["from"]]
+    assert order["locationCode"] == [{"text": request["1_location"]}]
+    assert order["orderDetail"] == [{"text": record["transport"]}]
+    if request["from"] == "POI":
+        assert "encounter" not in order
+    else:
+        sending = _url(bundle, f"{record['id']}-enc-{request['from']}")
+        assert order["encounter"]["reference"] == sending
+    # The Encounter at the role the request names was based on it.
+    arriving = next(
+        e for e in _by_type(bundle, "Encounter") if e["id"] == f"{record['id']}-enc-{request['to']}"
+    )
+    assert arriving["basedOn"] == [{"reference": _url(bundle, order["id"])}]
 
 
 def test_it_is_a_registered_format_that_generate_writes() -> None:
@@ -369,3 +523,6 @@ def test_it_is_a_registered_format_that_generate_writes() -> None:
     generation.generate(scenario, seed=3, sink=sink, formats=("fhir",), chunk_size=16)
     lines = files["patients.fhir.ndjson"].getvalue().decode().splitlines()
     assert len(lines) == 40 and all(json.loads(line)["type"] == "collection" for line in lines)
+    first = files.pop("patients.fhir.ndjson").getvalue()
+    generation.generate(scenario, seed=3, sink=sink, formats=("fhir",), chunk_size=7)
+    assert files["patients.fhir.ndjson"].getvalue() == first  # same scenario and seed
