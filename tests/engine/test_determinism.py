@@ -38,7 +38,7 @@ def run(chunk_size: int, workers: int = 1, seed: int = 99, **overrides: Any) -> 
         sc,
         seed=seed,
         sink=sink,
-        formats=("json", "ndjson", "csv"),
+        formats=("json", "ndjson", "csv", "fhir"),
         chunk_size=chunk_size,
         workers=workers,
     )
