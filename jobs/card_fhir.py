@@ -3,8 +3,9 @@
 The Bundle is mapped back to the JSON record's shape (the part `jobs.cards.card` reads),
 following docs/fhir.md. FHIR carries less than the record, and what it carries grows
 over time, so every field is looked for and left None when absent: the card shows a dash
-rather than failing. Extensions are matched by the last segment of their url (`…/rank`,
-`urn:medgen:unit`), so the exact url does not matter.
+rather than failing. Extensions and MedGen's code systems are matched by the last segment
+of their url (`…/rank`, `urn:medgen:unit`, `…/casualty-category`), so the exact url does
+not matter.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ TRIAGE_INDEX = "273887006"  # SNOMED CT "Triage index", the code of triage Obser
 TRIAGE_CODES = ("T1", "T2", "T3", "T4", "DEAD")
 PRECEDENCES = ("urgent", "urgent_surgical", "priority", "routine")
 CATEGORIES = ("battle_injury", "non_battle_injury", "disease")
+CASUALTY_CATEGORY = "casualty-category"  # the last segment of MedGen's code system url
 TRANSPORTS = ("litter", "ambulatory")
 _NINE_LINE_TYPE = re.compile(r"(?:^|\|)\s*5:\s*\d+([LA])\b")  # line 5: patients by type
 _LINE5_TRANSPORT = {"L": "litter", "A": "ambulatory"}
@@ -124,10 +126,14 @@ def _nationality(patient: Json) -> str | None:
 def _extension(resource: Json, name: str) -> str | None:
     """The value of the extension whose url ends in `/name` or `:name` (any value type)."""
     for extension in resource.get("extension") or ():
-        url = str(extension.get("url", ""))
-        if re.split(r"[/:#]", url)[-1].lower() == name:
+        if _last_segment(extension.get("url")) == name:
             return _value(extension)
     return None
+
+
+def _last_segment(url: Any) -> str:
+    """`https://…/StructureDefinition/rank` -> `rank`; `urn:medgen:unit` -> `unit`."""
+    return re.split(r"[/:#]", str(url or ""))[-1].lower()
 
 
 def _value(element: Json) -> str | None:
@@ -174,9 +180,30 @@ def _blood_group(resources: list[Json]) -> str | None:
 
 
 def _category(patient: Json, resources: list[Json]) -> str | None:
-    """Battle injury, non-battle injury or disease: an extension, else told by the
-    mechanism that an ATMIST handover (a Communication) names in its M part."""
-    candidates = [_extension(patient, "category")]
+    """Battle injury, non-battle injury or disease: the casualty-category coding that the
+    writer puts on every Condition (a KIA has Conditions too), else a Patient extension,
+    else told by the mechanism that an ATMIST handover names."""
+    return (
+        _coded_category(resources)
+        or _known(_extension(patient, "category"), CATEGORIES)
+        or _category_from_handovers(resources)
+    )
+
+
+def _coded_category(resources: list[Json]) -> str | None:
+    """The code of the first `…/casualty-category` coding among the Conditions' categories."""
+    for condition in _of_type(resources, "Condition"):
+        for concept in condition.get("category") or ():
+            for coding in concept.get("coding") or ():
+                if _last_segment(coding.get("system")) == CASUALTY_CATEGORY:
+                    return _known(coding.get("code"), CATEGORIES)
+    return None
+
+
+def _category_from_handovers(resources: list[Json]) -> str | None:
+    """For files written before Conditions carried the category: the mechanism that an
+    ATMIST handover (a Communication) names in its M part tells it (none for a KIA)."""
+    candidates = []
     for handover in _of_type(resources, "Communication"):
         for payload in handover.get("payload") or ():
             words = _ATMIST_MECHANISM.search(str(payload.get("contentString", "")))

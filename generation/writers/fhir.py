@@ -17,6 +17,8 @@ from typing import Any
 import orjson
 
 from generation import reference
+from generation.paperwork import MECHANISM_WORDS
+from generation.vocabulary import CATEGORY_LABELS
 
 Record = dict[str, Any]
 Json = dict[str, Any]
@@ -40,6 +42,15 @@ MEDGEN_TAG_SYSTEM = "urn:medgen:tag"
 MEDGEN_FHIR = "https://medgen.example/fhir"
 RANK_EXTENSION = f"{MEDGEN_FHIR}/StructureDefinition/rank"  # valueCode: STANAG 2116 code
 UNIT_EXTENSION = f"{MEDGEN_FHIR}/StructureDefinition/unit"  # valueString: unit name
+# The casualty event behind a Condition: a complex extension (see _casualty_event).
+CASUALTY_EVENT_EXTENSION = f"{MEDGEN_FHIR}/StructureDefinition/casualty-event"
+# MedGen's own code systems: the codes are the record's values, the displays its labels.
+CASUALTY_CATEGORY_SYSTEM = f"{MEDGEN_FHIR}/CodeSystem/casualty-category"
+MECHANISM_SYSTEM = f"{MEDGEN_FHIR}/CodeSystem/injury-mechanism"
+WARFARE_TYPE_SYSTEM = f"{MEDGEN_FHIR}/CodeSystem/warfare-type"
+SPECIAL_EVENT_SYSTEM = f"{MEDGEN_FHIR}/CodeSystem/special-event"
+# FHIR's core extension for what caused a Condition (R4, context Condition).
+DUE_TO_EXTENSION = "http://hl7.org/fhir/StructureDefinition/condition-dueTo"
 
 META: Json = {
     "tag": [
@@ -104,6 +115,15 @@ CONFIRMED = _concept(CONDITION_VERIFICATION, "confirmed", "Confirmed", text=Fals
 ENCOUNTER_DIAGNOSIS = [
     _concept(CONDITION_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis", text=False)
 ]
+# Condition.category per casualty category: the HL7 category, then MedGen's (battle
+# injury, non-battle injury, disease: what makes a casualty WIA or DNBI).
+CONDITION_CATEGORIES = {
+    category: [
+        *ENCOUNTER_DIAGNOSIS,
+        _concept(CASUALTY_CATEGORY_SYSTEM, category, label, text=False),
+    ]
+    for category, label in CATEGORY_LABELS.items()
+}
 LABORATORY = [_concept(OBSERVATION_CATEGORY, "laboratory", "Laboratory", text=False)]
 VITAL_SIGNS = [_concept(OBSERVATION_CATEGORY, "vital-signs", "Vital Signs", text=False)]
 SURVEY = [_concept(OBSERVATION_CATEGORY, "survey", "Survey", text=False)]  # GCS is a score
@@ -143,6 +163,17 @@ MEDEVAC = {
     "text": "MEDEVAC (9-line request)",
 }
 ATMIST_HANDOVER = {"text": "ATMIST handover"}
+# Mechanisms whose meaning a SNOMED CT event of the verified table also names; the rest
+# (burns, training injuries, illness…) have only MedGen's code.
+MECHANISM_EVENTS = {
+    mechanism: _coding(SNOMED, code, display)
+    for mechanism, code, display in (
+        ("explosive", "39826003", "Struck by explosion"),
+        ("gunshot", "63409001", "Struck by firearm discharge"),
+        ("fall", "1912002", "Fall"),
+        ("radiological", "218190002", "Exposure to radiation"),
+    )
+}
 
 # Evacuation precedence (STANAG 3204) -> v3 ActPriority on Encounters, keeping MedGen's
 # term as text: urgent and urgent-surgical call for immediate action, priority for prompt
@@ -165,7 +196,7 @@ REQUEST_PRIORITY = {
 }
 
 _ACTIVE, _CONFIRMED = _fixed(ACTIVE), _fixed(CONFIRMED)
-_ENCOUNTER_DIAGNOSIS = _fixed(ENCOUNTER_DIAGNOSIS)
+_CONDITION_CATEGORIES = {key: _fixed(value) for key, value in CONDITION_CATEGORIES.items()}
 _LABORATORY, _VITAL_SIGNS, _SURVEY = _fixed(LABORATORY), _fixed(VITAL_SIGNS), _fixed(SURVEY)
 _BLOOD_GROUP, _GCS_TOTAL = _fixed(BLOOD_GROUP), _fixed(GCS_TOTAL)
 _BLOOD_PRESSURE = _fixed(BLOOD_PRESSURE)
@@ -354,13 +385,21 @@ def _patient(body: Json, record: Record) -> None:
 def _add_conditions(
     bundle: _Bundle, record: Record, subject: Json, encounter: Json | None
 ) -> list[Json]:
-    """A Condition per condition, diagnosed at the first role reached; their references."""
+    """A Condition per condition, diagnosed at the first role reached; their references.
+
+    Each carries the casualty's category, its mechanism and the event it came from: the
+    circumstances of the injury, of which the Condition already holds the time (onset).
+    Every record has a condition, so KIA carry them too.
+    """
+    category = _CONDITION_CATEGORIES[record["category"]]
+    circumstances = [_due_to(record["mechanism"]), _casualty_event(record)]
     diagnoses = []
     for i, condition in enumerate(record["conditions"], start=1):
         body = bundle.resource("Condition", f"cond-{i}")
+        body["extension"] = circumstances
         body["clinicalStatus"] = _ACTIVE
         body["verificationStatus"] = _CONFIRMED
-        body["category"] = _ENCOUNTER_DIAGNOSIS
+        body["category"] = category
         body["code"] = _concept(SNOMED, condition["code"], condition["display"])
         site = condition["body_site"]
         if site is not None:
@@ -371,6 +410,44 @@ def _add_conditions(
         body["onsetDateTime"] = record["injury_time"]
         diagnoses.append(bundle.last_ref())
     return diagnoses
+
+
+@cache
+def _due_to(mechanism: str) -> orjson.Fragment:
+    """The mechanism as `condition-dueTo`: MedGen's code (the handover's words as display
+    and text), with the SNOMED CT event beside it where one names the same thing."""
+    words = MECHANISM_WORDS.get(mechanism, mechanism)
+    codings = [_coding(MECHANISM_SYSTEM, mechanism, words)]
+    if mechanism in MECHANISM_EVENTS:
+        codings.append(MECHANISM_EVENTS[mechanism])
+    concept = {"coding": codings, "text": words}
+    return _fixed({"url": DUE_TO_EXTENSION, "valueCodeableConcept": concept})
+
+
+def _casualty_event(record: Record) -> Json:
+    """The casualty event (id, front, warfare type, mass casualty, special event, if any)."""
+    parts: list[Json] = [
+        {"url": "eventId", "valueString": record["event_id"]},
+        {"url": "front", "valueString": record["front"]},
+        {"url": "warfareType", "valueCoding": _warfare_type(record["warfare_type"])},
+        {"url": "massCasualty", "valueBoolean": record["mass_casualty"]},
+    ]
+    if record["special_event"] is not None:
+        special = _special_event(record["special_event"])
+        parts.append({"url": "specialEvent", "valueCoding": special})
+    return {"url": CASUALTY_EVENT_EXTENSION, "extension": parts}
+
+
+@cache
+def _warfare_type(name: str) -> orjson.Fragment:
+    label = reference.warfare()["types"][name]["label"]
+    return _fixed(_coding(WARFARE_TYPE_SYSTEM, name, label))
+
+
+@cache
+def _special_event(name: str) -> orjson.Fragment:
+    label = reference.warfare()["special_events"][name]["label"]
+    return _fixed(_coding(SPECIAL_EVENT_SYSTEM, name, label))
 
 
 def _encounter(

@@ -395,8 +395,11 @@ def test_seek_sequence_finds_every_line(window: int, monkeypatch: pytest.MonkeyP
 
 # FHIR-only jobs: cards read back from the Bundles.
 
-# What FHIR may not carry (yet): the card shows a dash instead.
+# What a Bundle may lack (files written before these were mapped): the card shows a dash.
 MAYBE_ABSENT = ("rank", "unit", "triage", "precedence", "transport", "category", "casualty_type")
+# What a Bundle written now may still lack: transport comes only with a 9-line request.
+NOT_IN_EVERY_BUNDLE = ("transport",)
+CASUALTY_CATEGORY = "https://medgen.example/fhir/CodeSystem/casualty-category"
 
 
 @pytest.fixture
@@ -421,7 +424,8 @@ def test_a_fhir_only_job_has_cards(alice_client: Any, fhir_job: Job, done_job: J
         assert cards.qr_svg(record["id"]) in page
 
 
-def test_a_fhir_card_matches_the_json_card_or_shows_a_dash(fhir_job: Job, done_job: Job) -> None:
+def test_a_fhir_card_matches_the_json_card(fhir_job: Job, done_job: Job) -> None:
+    """Category and casualty type included, for every patient (KIA too)."""
     output = fhir_job.outputs.get(name="patients.fhir.ndjson")
     from_fhir = [cards.card(r) for r in cards.read_patients(output, 1, 300)]
     from_json = [cards.card(r) for r in _records(done_job)]
@@ -429,13 +433,27 @@ def test_a_fhir_card_matches_the_json_card_or_shows_a_dash(fhir_job: Job, done_j
     assert [c["sequence"] for c in from_fhir] == list(range(1, 301))
     for fhir_card, json_card in zip(from_fhir, from_json, strict=True):
         for key, value in json_card.items():
-            if key in MAYBE_ABSENT:
+            if key in NOT_IN_EVERY_BUNDLE:
                 assert fhir_card[key] in (value, cards.DASH), key
             else:
                 assert fhir_card[key] == value, key
-        # KIA is told by a death without any role reached.
-        assert (fhir_card["casualty_type"] == "KIA") == (json_card["casualty_type"] == "KIA")
-    assert any(c["casualty_type"] == "KIA" for c in from_fhir)
+    types = {c["casualty_type"] for c in from_fhir}
+    assert types == {"KIA", "WIA", "DNBI"}
+
+
+def test_a_fhir_only_jobs_kia_card_shows_the_category(
+    alice_client: Any, fhir_job: Job, done_job: Job
+) -> None:
+    """A KIA has no Encounter and no handover: the category comes from its Conditions."""
+    killed = [r for r in _records(done_job) if r["outcome"] == "KIA"][:3]
+    assert killed
+    for record in killed:
+        sequence = record["sequence"]
+        response = alice_client.get(f"/jobs/{fhir_job.id}/cards/?from={sequence}&to={sequence}")
+
+        text = _card_text(response.content.decode(), record["id"])
+        label = {"battle_injury": "Battle injury"}[record["category"]]  # KIA: battle only
+        assert f"Type KIA · {label}" in text
 
 
 def test_a_fhir_late_page_is_sought_too(fhir_job: Job, disk_reads: Reads) -> None:
@@ -521,6 +539,7 @@ def test_a_bundle_without_the_optional_elements_shows_dashes() -> None:
 
 
 def test_a_bundle_with_rank_unit_triage_precedence_and_paperwork_shows_them() -> None:
+    """As written before Conditions carried the category: the handover's mechanism tells it."""
     triage = {"coding": [{"system": "http://snomed.info/sct", "code": "273887006"}]}
     bundle = _bundle(
         {
@@ -573,6 +592,46 @@ def test_a_bundle_with_rank_unit_triage_precedence_and_paperwork_shows_them() ->
         "Battle injury",
         "WIA",
     )
+
+
+def _condition_of(category: str) -> dict[str, Any]:
+    """A Condition as the writer makes it: HL7's category, then MedGen's casualty category."""
+    return {
+        "resourceType": "Condition",
+        "category": [
+            {"coding": [{"code": "encounter-diagnosis"}]},
+            {"coding": [{"system": CASUALTY_CATEGORY, "code": category}]},
+        ],
+        "code": {"text": "Gastroenteritis"},
+    }
+
+
+def test_the_category_comes_from_the_conditions_before_any_handover() -> None:
+    handover = {
+        "resourceType": "Communication",
+        "payload": [{"contentString": "A 24M | T 0610Z 2026-03-02 | M gunshot | I … | S …"}],
+    }
+    bundle = _bundle(_condition_of("disease"), handover)
+
+    card = cards.card(card_fhir.record_from_bundle(bundle))
+
+    assert (card["category"], card["casualty_type"]) == ("Disease", "DNBI")
+
+
+def test_a_kia_bundle_shows_its_category_without_any_handover() -> None:
+    died = _bundle(
+        _condition_of("battle_injury"), patient={"deceasedDateTime": "2026-03-02T06:10:00Z"}
+    )
+
+    card = cards.card(card_fhir.record_from_bundle(died))
+
+    assert (card["casualty_type"], card["category"]) == ("KIA", "Battle injury")
+
+
+def test_an_unknown_casualty_category_code_shows_a_dash() -> None:
+    card = cards.card(card_fhir.record_from_bundle(_bundle(_condition_of("sunburn"))))
+
+    assert card["category"] == cards.DASH
 
 
 def test_a_bundle_of_a_death_before_any_role_is_a_kia() -> None:

@@ -26,6 +26,20 @@ from generation.writers import fhir
 from generation.writers.formats import FORMATS
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "reference"
+RECORD_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "docs" / "patient.schema.json").read_text()
+)["properties"]
+MEDGEN_FHIR = "https://medgen.example/fhir"
+# MedGen's own code systems hold exactly the values the output contract allows.
+MEDGEN_CODES = {
+    f"{MEDGEN_FHIR}/CodeSystem/{name}": {v for v in RECORD_SCHEMA[key]["enum"] if v is not None}
+    for name, key in (
+        ("casualty-category", "category"),
+        ("injury-mechanism", "mechanism"),
+        ("warfare-type", "warfare_type"),
+        ("special-event", "special_event"),
+    )
+}
 SAMPLE = 60
 TAGS = [
     ("http://terminology.hl7.org/CodeSystem/v3-ActReason", "HTEST"),
@@ -48,6 +62,7 @@ OTHER_CODES = {
     "http://terminology.hl7.org/CodeSystem/v3-ActReason": {"HTEST"},
     "urn:medgen:tag": {"EXERCISE"},
     "http://unitsofmeasure.org": {"/min", "%", "Cel", "mm[Hg]"},
+    **MEDGEN_CODES,
 }
 STATUSES = {
     "Encounter": {"finished", "in-progress"},
@@ -65,8 +80,19 @@ REQUEST_PRIORITY = {
     "routine": "routine",
 }
 TRIAGE_INDEX = "273887006"  # SNOMED CT "Triage index"
-RANK_URL = "https://medgen.example/fhir/StructureDefinition/rank"
-UNIT_URL = "https://medgen.example/fhir/StructureDefinition/unit"
+RANK_URL = f"{MEDGEN_FHIR}/StructureDefinition/rank"
+UNIT_URL = f"{MEDGEN_FHIR}/StructureDefinition/unit"
+EVENT_URL = f"{MEDGEN_FHIR}/StructureDefinition/casualty-event"
+DUE_TO_URL = "http://hl7.org/fhir/StructureDefinition/condition-dueTo"
+CATEGORY_SYSTEM = f"{MEDGEN_FHIR}/CodeSystem/casualty-category"
+MECHANISM_SYSTEM = f"{MEDGEN_FHIR}/CodeSystem/injury-mechanism"
+# Mechanisms that also get a SNOMED CT event coding (docs/fhir.md); the rest have none.
+MECHANISM_EVENTS = {
+    "explosive": "39826003",
+    "gunshot": "63409001",
+    "fall": "1912002",
+    "radiological": "218190002",
+}
 
 Json = dict[str, Any]
 
@@ -526,3 +552,87 @@ def test_it_is_a_registered_format_that_generate_writes() -> None:
     first = files.pop("patients.fhir.ndjson").getvalue()
     generation.generate(scenario, seed=3, sink=sink, formats=("fhir",), chunk_size=7)
     assert files["patients.fhir.ndjson"].getvalue() == first  # same scenario and seed
+
+
+def _codings(concept: Json) -> list[tuple[str, str]]:
+    return [(coding["system"], coding["code"]) for coding in concept["coding"]]
+
+
+def _event_parts(extension: Json) -> dict[str, Any]:
+    """A casualty-event extension's parts, by url, as plain values."""
+    assert set(extension) == {"url", "extension"}  # complex: parts only, no value
+    parts: dict[str, Any] = {}
+    for part in extension["extension"]:
+        (key,) = set(part) - {"url"}
+        value = part[key]
+        parts[part["url"]] = value["code"] if key == "valueCoding" else value
+    return parts
+
+
+def _check_circumstances(record: Json, condition: Json) -> None:
+    """The casualty category, mechanism and event of the record, on one Condition."""
+    assert [_codings(c) for c in condition["category"]] == [
+        [(fhir.CONDITION_CATEGORY, "encounter-diagnosis")],
+        [(CATEGORY_SYSTEM, record["category"])],
+    ]
+    due_to, event = condition["extension"]
+    assert due_to["url"] == DUE_TO_URL and event["url"] == EVENT_URL
+    mechanism = [(MECHANISM_SYSTEM, record["mechanism"])]
+    if record["mechanism"] in MECHANISM_EVENTS:
+        mechanism.append((fhir.SNOMED, MECHANISM_EVENTS[record["mechanism"]]))
+    assert _codings(due_to["valueCodeableConcept"]) == mechanism
+    expected = {
+        "eventId": record["event_id"],
+        "front": record["front"],
+        "warfareType": record["warfare_type"],
+        "massCasualty": record["mass_casualty"],
+    }
+    if record["special_event"] is not None:
+        expected["specialEvent"] = record["special_event"]
+    assert _event_parts(event) == expected
+
+
+def test_it_gives_every_condition_the_casualty_category_mechanism_and_event(
+    samples: dict[str, list[Json]],
+) -> None:
+    """Every record has a condition, so even a KIA (no Encounter, no handover) carries
+    its category: what makes a casualty WIA or DNBI."""
+    seen: dict[str, set[Any]] = {key: set() for key in ("category", "outcome", "special_event")}
+    for records in samples.values():
+        for record, bundle in zip(records, _bundles(records), strict=True):
+            conditions = _by_type(bundle, "Condition")
+            assert conditions
+            for condition in conditions:
+                _check_circumstances(record, condition)
+            for key, values in seen.items():
+                values.add(record[key])
+    assert seen["category"] == MEDGEN_CODES[CATEGORY_SYSTEM]
+    assert "KIA" in seen["outcome"] and seen["special_event"] > {None}
+
+
+def test_it_carries_the_circumstances_without_clinical_detail() -> None:
+    records = _records_without_clinical_detail()
+    for record, bundle in zip(records, _bundles(records), strict=True):
+        for condition in _by_type(bundle, "Condition"):
+            _check_circumstances(record, condition)
+
+
+def test_it_names_each_mechanism_and_special_event_in_medgens_words() -> None:
+    """Displays are MedGen's labels: the handover's mechanism words, the warfare and
+    special-event labels of the reference tables."""
+    record = _records_without_clinical_detail()[0] | {
+        "mechanism": "gunshot",
+        "warfare_type": "artillery",
+        "special_event": "mass_casualty",
+    }
+    condition = _by_type(_bundles([record])[0], "Condition")[0]
+    due_to, event = condition["extension"]
+    assert due_to["valueCodeableConcept"]["text"] == "gunshot"
+    assert due_to["valueCodeableConcept"]["coding"][1]["display"] == "Struck by firearm discharge"
+    displays = {
+        p["url"]: p["valueCoding"]["display"] for p in event["extension"] if "valueCoding" in p
+    }
+    assert displays == {
+        "warfareType": "Artillery / indirect fire",
+        "specialEvent": "Mass-casualty incident",
+    }
