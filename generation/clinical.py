@@ -11,17 +11,23 @@ from __future__ import annotations
 import itertools
 import random
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from generation import reference
 
 Stay = tuple[str, int, int]  # facility, start, end (seconds after scenario start)
+Treatment = tuple[int, str, str, str]  # time, facility, code, display
+# heart rate, respiratory rate, systolic, diastolic, SpO2, GCS, temperature
+Signs = tuple[int, int, int, int, int, int, float]
 MINUTE = 60
 
 
-@dataclass(frozen=True)
+# The tables here are not frozen dataclasses: compiled with mypyc, a frozen dataclass
+# cannot be unpickled (its __setattr__ refuses), and compiled tables travel pickled, to
+# worker processes and through the tables cache. Nothing changes them once compiled.
+@dataclass
 class Rule:
     code: str
     display: str
@@ -30,7 +36,8 @@ class Rule:
     none_tags: frozenset[str]
     severities: frozenset[str] | None
     probability: float
-    after: tuple[float, float]
+    after: float  # minutes after arriving: uniform in [after, after + after_span)
+    after_span: float
 
     def applies(self, tags: frozenset[str], severity: str) -> bool:
         if self.severities is not None and severity not in self.severities:
@@ -40,7 +47,20 @@ class Rule:
         return self.all_tags <= tags and not self.none_tags & tags
 
 
-@dataclass(frozen=True)
+Weights = tuple[tuple[tuple[str, float], ...], float]  # (key, weight) pairs, their sum
+
+
+@dataclass
+class NineLineTables:
+    """The 9-line MEDEVAC vocabulary of `medevac` in clinical.json, ready to draw from."""
+
+    call_signs: tuple[str, ...]
+    line3: dict[str, str]  # precedence -> letter
+    line6_wartime: Weights
+    line7: Weights
+
+
+@dataclass
 class ClinicalTables:
     condition_tags: dict[str, frozenset[str]]
     rules: dict[str, tuple[Rule, ...]]
@@ -48,11 +68,16 @@ class ClinicalTables:
     retriage_bands: tuple[tuple[float, str], ...]
     improvement: float
     noise: dict[str, float]
+    noise_scales: tuple[float, float, float, float, float]  # see vital_signs
     fever: tuple[float, float]
     medevac: dict[str, Any]
+    nine_line: NineLineTables
     grid_zones: tuple[str, ...]
     square_letters: str
     _applicable: dict[tuple[str, str, frozenset[str]], tuple[Rule, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _front_areas: dict[str, tuple[str, int, int]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -64,6 +89,14 @@ class ClinicalTables:
             rules = tuple(r for r in self.rules.get(role, ()) if r.applies(tags, severity))
             self._applicable[key] = rules
         return rules
+
+    def front_area(self, front: str) -> tuple[str, int, int]:
+        """`_front_area` of a front, memoised per front name."""
+        area = self._front_areas.get(front)
+        if area is None:
+            area = _front_area(front, self.grid_zones, self.square_letters)
+            self._front_areas[front] = area
+        return area
 
 
 def compile_clinical() -> ClinicalTables:
@@ -80,11 +113,37 @@ def compile_clinical() -> ClinicalTables:
         retriage_bands=tuple((limit, triage) for limit, triage in physiology["retriage_bands"]),
         improvement=physiology["improvement_per_role"],
         noise=physiology["noise"],
+        noise_scales=_noise_scales(physiology["noise"]),
         fever=(physiology["fever"][0], physiology["fever"][1]),
         medevac=data["medevac"],
+        nine_line=_nine_line_tables(data["medevac"]),
         grid_zones=tuple(data["medevac"]["grid_zones"]),
         square_letters=data["medevac"]["square_letters"],
     )
+
+
+def _noise_scales(noise: dict[str, float]) -> tuple[float, float, float, float, float]:
+    """Noise of each sign in the order vital_signs draws them."""
+    return (
+        float(noise["systolic"]),
+        float(noise["temperature"]),
+        float(noise["heart_rate"]),
+        float(noise["respiratory_rate"]),
+        float(noise["spo2"]),
+    )
+
+
+def _nine_line_tables(medevac: dict[str, Any]) -> NineLineTables:
+    return NineLineTables(
+        call_signs=tuple(medevac["call_signs"]),
+        line3=dict(medevac["line3"]),
+        line6_wartime=_weights(medevac["line6_wartime"]),
+        line7=_weights(medevac["line7"]),
+    )
+
+
+def _weights(weights: dict[str, float]) -> Weights:
+    return tuple(weights.items()), sum(weights.values())
 
 
 def _rule(spec: dict[str, Any], terms: dict[str, str]) -> Rule:
@@ -96,8 +155,10 @@ def _rule(spec: dict[str, Any], terms: dict[str, str]) -> Rule:
         all_tags=frozenset(spec.get("all", ())),
         none_tags=frozenset(spec.get("none", ())),
         severities=frozenset(severities) if severities else None,
-        probability=spec["p"],
-        after=(spec["after"][0], spec["after"][1]),
+        probability=float(spec["p"]),
+        # Random.uniform(low, high) computes low + (high - low) * random(): keep both parts.
+        after=float(spec["after"][0]),
+        after_span=float(spec["after"][1] - spec["after"][0]),
     )
 
 
@@ -127,75 +188,84 @@ def treatments(
     tags: frozenset[str],
     severity: str,
     visits: list[Stay],
-) -> list[dict[str, Any]]:
+) -> list[Treatment]:
     """Procedures fitting the conditions and each role's capability, in time order."""
-    given: dict[str, tuple[int, str]] = {}
+    r = rng.random
+    given: dict[str, Treatment] = {}
     for place, start, end in visits:
         if end - start < 2:
             continue
         for rule in clinical.applicable(place, severity, tags):
-            if rule.code in given or rng.random() >= rule.probability:
+            if rule.code in given or r() >= rule.probability:
                 continue
-            when = start + int(rng.uniform(*rule.after) * MINUTE)
+            when = start + int((rule.after + rule.after_span * r()) * MINUTE)
             if when >= end:  # a short stay: squeeze it in
-                when = start + 1 + int((end - start - 2) * rng.random())
-            given[rule.code] = (when, place)
-    ordered = sorted((when, place, code) for code, (when, place) in given.items())
-    terms = reference.snomed_terms()
-    return [
-        {"time": when, "facility": place, "code": code, "display": terms[code]}
-        for when, place, code in ordered
-    ]
+                when = start + 1 + int((end - start - 2) * r())
+            given[rule.code] = (when, place, rule.code, rule.display)
+    return sorted(given.values())  # codes are unique: the display never decides
 
 
 def severity_path(
     rng: random.Random, clinical: ClinicalTables, triage: str, outcome: str, points: int
 ) -> list[float]:
     """Severity at each assessment: improving with care, or sliding towards death."""
+    # rng.uniform(a, b) inlined as a + (b - a) * r(), exactly what Random.uniform does.
+    r = rng.random
     low, high = clinical.severity_bands[triage]
-    s = rng.uniform(low, high)
+    s = low + (high - low) * r()
     path = [s]
     for k in range(1, points):
         if outcome == "DOW":
-            s = s + (0.98 - s) * (k / (points - 1 if points > 1 else 1)) * rng.uniform(0.6, 1.0)
+            s = s + (0.98 - s) * (k / (points - 1 if points > 1 else 1)) * (0.6 + _DOW_SPAN * r())
         elif k % 2 == 0:  # a departure: care given at that role shows
-            s = s * clinical.improvement * rng.uniform(0.85, 1.1)
+            s = s * clinical.improvement * (0.85 + _CARE_SPAN * r())
         else:  # an arrival after transit: a little worse
-            s = min(0.97, s + rng.uniform(0.0, 0.05))
+            s = s + (0.0 + _TRANSIT_SPAN * r())
+            s = s if s < 0.97 else 0.97
         path.append(s)
     return path
 
 
+_DOW_SPAN = 1.0 - 0.6
+_CARE_SPAN = 1.1 - 0.85
+_TRANSIT_SPAN = 0.05 - 0.0
+
+
 def vital_signs(
-    rng: random.Random,
+    r: Callable[[], float],
     clinical: ClinicalTables,
     s: float,
-    tags: frozenset[str],
-    treated_fever: bool,
-) -> dict[str, Any]:
-    """Vital signs for a severity score s in [0, 1], with bedside noise."""
-    noise = clinical.noise
-    r = rng.random
+    neuro: int,
+    fever: float,
+) -> Signs:
+    """Vital signs for a severity score s in [0, 1], with bedside noise.
+
+    `neuro` weighs severity into GCS (head injuries fall further); `fever` is 0 without a
+    fever, else the share of it left (1, or 0.5 once treated).
+    """
+    systolic_noise, temperature_noise, heart_noise, breathing_noise, spo2_noise = (
+        clinical.noise_scales
+    )
     # Uniform bedside noise with the configured standard deviation: (r() - 0.5) * sqrt(12).
-    systolic = max(45, min(190, round(128 - 72 * s + (r() - 0.5) * 3.46 * noise["systolic"])))
-    neuro = 11 if "tbi" in tags else 3
-    temperature = 36.9 - 1.6 * s + (r() - 0.5) * 3.46 * noise["temperature"]
-    if "fever" in tags or "infection" in tags:
+    # The draws keep their order; limits are inline comparisons (cheaper than min/max).
+    systolic = round(128 - 72 * s + (r() - 0.5) * 3.46 * systolic_noise)
+    systolic = 45 if systolic < 45 else 190 if systolic > 190 else systolic
+    temperature = 36.9 - 1.6 * s + (r() - 0.5) * 3.46 * temperature_noise
+    if fever:
         low, high = clinical.fever
-        temperature += (low + (high - low) * r()) * (0.5 if treated_fever else 1.0)
-    return {
-        "heart_rate": max(
-            40, min(190, round(72 + 80 * s + (r() - 0.5) * 3.46 * noise["heart_rate"]))
-        ),
-        "respiratory_rate": max(
-            8, min(44, round(14 + 20 * s + (r() - 0.5) * 3.46 * noise["respiratory_rate"]))
-        ),
-        "systolic": systolic,
-        "diastolic": max(25, round(systolic * (0.58 + 0.12 * r()))),
-        "spo2": max(70, min(100, round(99 - 18 * s + (r() - 0.5) * 3.46 * noise["spo2"]))),
-        "gcs": max(3, min(15, 15 - round(s * neuro + 0.8 * r() - 0.4))),
-        "temperature": round(max(33.0, min(41.5, temperature)), 1),
-    }
+        temperature += (low + (high - low) * r()) * fever
+    heart_rate = round(72 + 80 * s + (r() - 0.5) * 3.46 * heart_noise)
+    heart_rate = 40 if heart_rate < 40 else 190 if heart_rate > 190 else heart_rate
+    breathing = round(14 + 20 * s + (r() - 0.5) * 3.46 * breathing_noise)
+    breathing = 8 if breathing < 8 else 44 if breathing > 44 else breathing
+    diastolic = round(systolic * (0.58 + 0.12 * r()))
+    diastolic = 25 if diastolic < 25 else diastolic
+    spo2 = round(99 - 18 * s + (r() - 0.5) * 3.46 * spo2_noise)
+    spo2 = 70 if spo2 < 70 else 100 if spo2 > 100 else spo2
+    gcs = 15 - round(s * neuro + 0.8 * r() - 0.4)
+    gcs = 3 if gcs < 3 else 15 if gcs > 15 else gcs
+    temperature = 33.0 if temperature < 33.0 else 41.5 if temperature > 41.5 else temperature
+    return heart_rate, breathing, systolic, diastolic, spo2, gcs, round(temperature, 1)
 
 
 def retriage(clinical: ClinicalTables, s: float) -> str:
@@ -207,12 +277,11 @@ def retriage(clinical: ClinicalTables, s: float) -> str:
 
 def grid_reference(rng: random.Random, clinical: ClinicalTables, front: str) -> str:
     """An MGRS pickup point inside the front's 30 km box (the box is fixed per front)."""
-    zone_square, east, north = _front_area(front, clinical.grid_zones, clinical.square_letters)
+    zone_square, east, north = clinical.front_area(front)
     r = rng.random
     return f"{zone_square} {east + int(r() * 30_000):05d} {north + int(r() * 30_000):05d}"
 
 
-@cache
 def _front_area(front: str, zones: tuple[str, ...], letters: str) -> tuple[str, int, int]:
     """Zone + 100 km square and the box's south-west corner, derived from the name only."""
     key = zlib.crc32(front.encode())

@@ -1,23 +1,30 @@
 """Assembles a casualty's clinical detail into record fields: treatments, vital signs,
-re-triage on the timeline, ATMIST handovers and 9-line MEDEVAC requests."""
+re-triage on the timeline, ATMIST handovers and 9-line MEDEVAC requests.
+
+Times are compared as seconds after the scenario start (the timeline's own numbers);
+ISO strings are written once per time and only read back for output.
+"""
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from generation import clinical, paperwork
+from generation.clinical import Signs, Treatment
 from generation.tables import Tables
 
 ASSESSED = ("arrival", "departure", "evacuated")
 VENTILATED = frozenset({"112798008", "424979004", "385857005"})
 LITTER_REGIONS = frozenset({"lower_limb", "thorax", "abdomen", "other"})
+NEVER = 1 << 62  # seconds: later than any time of any scenario
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass's __init__ (object.__setattr__ per field) costs
+# microseconds per patient. Nothing changes it after it is built.
+@dataclass
 class Casualty:
     """What the detail needs to know about a casualty already drawn."""
 
@@ -32,6 +39,7 @@ class Casualty:
     region: str
     conditions: list[dict[str, Any]]
     outcome: str
+    injury_time: str
 
 
 def clinical_detail(
@@ -40,25 +48,40 @@ def clinical_detail(
     iso: Callable[[int], str],
     casualty: Casualty,
     timeline: list[tuple[int, str, str]],
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """(timeline entries with re-triage, extra record fields)."""
+    times: list[str],
+    entries: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Extra record fields; arrivals in `entries` (the timeline as written, `times` its
+    ISO times) get their re-triage."""
     ct = tables.clinical
     tags = clinical.patient_tags(ct, casualty.conditions, casualty.category)
     severity = "T1" if casualty.triage == "DEAD" else casualty.triage
     given = clinical.treatments(rng, ct, tags, severity, clinical.stays(timeline))
-    for treatment in given:
-        treatment["time"] = iso(treatment["time"])
-    entries = [{"time": iso(t), "facility": f, "event": e} for t, f, e in timeline]
-    fields: dict[str, Any] = {"transport": _transport(casualty), "treatments": given}
+    given_times = [iso(when) for when, _, _, _ in given]
+    treatments = [
+        {"time": at, "facility": place, "code": code, "display": display}
+        for at, (_, place, code, display) in zip(given_times, given, strict=True)
+    ]
+    transport = _transport(casualty)
     # Order matters for byte-identical output: transport, treatments, vitals, handovers, 9-lines.
     if casualty.outcome == "KIA":
-        fields.update(vitals=[], handovers=[], medevac_requests=[])
-        return entries, fields
-    vitals = _vitals(rng, tables, casualty, tags, timeline, entries, given)
-    fields["vitals"] = vitals
-    fields["handovers"] = _handovers(casualty, entries, vitals, given)
-    fields["medevac_requests"] = _medevac(rng, tables, casualty, entries, given)
-    return entries, fields
+        return {
+            "transport": transport,
+            "treatments": treatments,
+            "vitals": [],
+            "handovers": [],
+            "medevac_requests": [],
+        }
+    vitals, signs_at_arrival = _vitals(rng, tables, casualty, tags, timeline, times, entries, given)
+    handovers = _handovers(casualty, timeline, times, signs_at_arrival, given, given_times)
+    requests = _medevac(rng, tables, casualty, timeline, times, given, transport == "litter")
+    return {
+        "transport": transport,
+        "treatments": treatments,
+        "vitals": vitals,
+        "handovers": handovers,
+        "medevac_requests": requests,
+    }
 
 
 def _transport(casualty: Casualty) -> str:
@@ -76,57 +99,79 @@ def _vitals(
     casualty: Casualty,
     tags: frozenset[str],
     timeline: list[tuple[int, str, str]],
+    times: list[str],
     entries: list[dict[str, Any]],
-    given: list[dict[str, Any]],
-) -> list[dict[str, Any]]:
-    """Signs at injury and at every arrival and departure; arrivals are re-triaged."""
+    given: list[Treatment],
+) -> tuple[list[dict[str, Any]], dict[int, Signs]]:
+    """Signs at injury and at every arrival and departure; arrivals are re-triaged.
+
+    Returns the vitals entries and the signs at each arrival, by timeline index.
+    """
     ct = tables.clinical
     points = [0] + [i for i, (_, _, event) in enumerate(timeline) if event in ASSESSED]
     path = clinical.severity_path(rng, ct, casualty.triage, casualty.outcome, len(points))
-    # Fever is treated from the first facility on; ISO times compare as strings.
-    first_care = min((t["time"] for t in given if t["facility"] != "POI"), default="~")
+    # Fever is treated from the first facility on (treatments are in time order).
+    first_care = next((when for when, place, _, _ in given if place != "POI"), NEVER)
+    has_fever = "fever" in tags or "infection" in tags
+    neuro = 11 if "tbi" in tags else 3
+    r = rng.random
     result = []
+    at_arrival: dict[int, Signs] = {}
     for index, s in zip(points, path, strict=True):
-        entry = entries[index]
-        signs = clinical.vital_signs(rng, ct, s, tags, entry["time"] >= first_care)
-        context = "injury" if index == 0 else entry["event"]
+        when, facility, event = timeline[index]
+        fever = (0.5 if when >= first_care else 1.0) if has_fever else 0.0
+        signs = clinical.vital_signs(r, ct, s, neuro, fever)
+        heart_rate, breathing, systolic, diastolic, spo2, gcs, temperature = signs
         result.append(
-            {"time": entry["time"], "facility": entry["facility"], "context": context, **signs}
+            {
+                "time": times[index],
+                "facility": facility,
+                "context": "injury" if index == 0 else event,
+                "heart_rate": heart_rate,
+                "respiratory_rate": breathing,
+                "systolic": systolic,
+                "diastolic": diastolic,
+                "spo2": spo2,
+                "gcs": gcs,
+                "temperature": temperature,
+            }
         )
-        if entry["event"] == "arrival":
-            entry["triage"] = clinical.retriage(ct, s)
-    return result
+        if event == "arrival":
+            entries[index]["triage"] = clinical.retriage(ct, s)
+            at_arrival[index] = signs
+    return result, at_arrival
 
 
 def _handovers(
     casualty: Casualty,
-    entries: list[dict[str, Any]],
-    vitals: list[dict[str, Any]],
-    given: list[dict[str, Any]],
+    timeline: list[tuple[int, str, str]],
+    times: list[str],
+    signs_at_arrival: dict[int, Signs],
+    given: list[Treatment],
+    given_times: list[str],
 ) -> list[dict[str, Any]]:
     """An ATMIST at every transfer of care (each arrival), with the signs taken then."""
-    signs_at = {(v["time"], v["facility"]): v for v in vitals}
-    injuries = paperwork.injury_texts(casualty.conditions)
+    report = paperwork.Atmist(
+        casualty.age,
+        casualty.sex,
+        casualty.injury_time,
+        casualty.mechanism,
+        paperwork.injury_texts(casualty.conditions),
+        [(display, at) for (_, _, _, display), at in zip(given, given_times, strict=True)],
+    )
     handovers = []
     previous = "POI"
-    for entry in entries[1:]:
-        if entry["event"] != "arrival":
+    done = 0  # treatments given by the current arrival: times increase along both lists
+    for index in range(1, len(timeline)):
+        when, facility, event = timeline[index]
+        if event != "arrival":
             continue
-        before = [t for t in given if t["time"] <= entry["time"]]
-        signs = signs_at[(entry["time"], entry["facility"])]
-        report = paperwork.atmist(
-            casualty.age,
-            casualty.sex,
-            entries[0]["time"],
-            casualty.mechanism,
-            injuries,
-            signs,
-            before,
-        )
+        while done < len(given) and given[done][0] <= when:
+            done += 1
         handovers.append(
-            {"time": entry["time"], "from": previous, "to": entry["facility"], **report}
+            report.handover(times[index], previous, facility, signs_at_arrival[index], done)
         )
-        previous = entry["facility"]
+        previous = facility
     return handovers
 
 
@@ -134,33 +179,33 @@ def _medevac(
     rng: random.Random,
     tables: Tables,
     casualty: Casualty,
-    entries: list[dict[str, Any]],
-    given: list[dict[str, Any]],
+    timeline: list[tuple[int, str, str]],
+    times: list[str],
+    given: list[Treatment],
+    litter: bool,
 ) -> list[dict[str, Any]]:
     """A 9-line request for each evacuation leaving the point of injury or Role 1."""
+    # On a ventilator from the first ventilation on (treatments are in time order).
+    ventilated_from = next((when for when, _, code, _ in given if code in VENTILATED), NEVER)
     requests = []
-    for leaving, arriving in itertools.pairwise(entries):
-        if leaving["facility"] not in ("POI", "R1") or arriving["event"] != "arrival":
+    for index in range(1, len(timeline)):
+        leaving, here, _ = timeline[index - 1]
+        _, there, event = timeline[index]
+        if here not in ("POI", "R1") or event != "arrival" or here == there:
             continue
-        if leaving["facility"] == arriving["facility"]:
-            continue
-        ventilated = any(t["code"] in VENTILATED and t["time"] <= leaving["time"] for t in given)
-        request = paperwork.nine_line(
-            rng,
-            tables.clinical,
-            front=casualty.front,
-            precedence=casualty.precedence or "routine",
-            litter=_transport(casualty) == "litter",
-            nationality=casualty.nationality,
-            mechanism=casualty.mechanism,
-            needs_ventilator=ventilated,
-        )
         requests.append(
-            {
-                "time": leaving["time"],
-                "from": leaving["facility"],
-                "to": arriving["facility"],
-                **request,
-            }
+            paperwork.nine_line(
+                rng,
+                tables.clinical,
+                time=times[index - 1],
+                source=here,
+                destination=there,
+                front=casualty.front,
+                precedence=casualty.precedence or "routine",
+                litter=litter,
+                nationality=casualty.nationality,
+                mechanism=casualty.mechanism,
+                needs_ventilator=ventilated_from <= leaving,
+            )
         )
     return requests

@@ -10,12 +10,15 @@ increasing.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from functools import cache
+from math import sqrt
 
-from generation.tables import Choice, Tables
+from generation.tables import Choice, Tables, Triangle
 
 IN_THEATRE = ("R1", "R2", "R3")
 MINUTE = 60
+DOW_SPAN = 1.0 - 0.05  # rng.uniform(0.05, 1.0), as Random.uniform computes it
 
 Timeline = list[tuple[int, str, str]]  # (seconds after start, facility, event)
 Outcome = tuple[Timeline, str, str | None, int]  # timeline, outcome, facility, time
@@ -36,35 +39,41 @@ def journey(
     The way to the first facility is drawn first, because its length changes the chance
     of dying of wounds for the most severely injured (the 10-1-2 timeline).
     """
-    care = tables.scenario.care
-    present = [role for role in IN_THEATRE if role in care.roles]
+    roles = tables.scenario.care.roles
+    holding = tables.holding_triangles
+    r = rng.random
+    present = _present(roles)
     urgent = precedence in ("urgent", "urgent_surgical")
-    skip_r1 = (
-        urgent
-        and present[0] == "R1"
-        and len(present) > 1
-        and rng.random() < tables.skip_r1_for_urgent
-    )
-    first_leg = _transit(rng, tables, "POI", present[1] if skip_r1 else present[0], precedence)
+    skip_r1 = urgent and present[0] == "R1" and len(present) > 1 and r() < tables.skip_r1_for_urgent
+    first_leg = _transit(r, tables, "POI", present[1] if skip_r1 else present[0], precedence)
     choice = tables.outcomes[(category, triage)]
     if category == "battle_injury" and triage == "T1":
         key = _pick_with_timeliness(rng, tables, choice, first_leg)
     else:
         key = choice.pick(rng)
-    outcome, target = _resolve(key, care.roles)
-    path = [role for role in present if _before_or_at(role, target)]
+    outcome, path = _route(key, roles)
     if skip_r1 and len(path) > 1:
         path = path[1:]  # helicopter straight to surgery
     timeline: Timeline = [(t0, "POI", "injury")]
     now, here = _after(t0, first_leg), path[0]
     timeline.append((now, here, "arrival"))
     for role in path[1:]:
-        now = _after(now, _window(rng, care.holding_window(here, precedence)))
+        now = _after(now, _window(r, holding[(here, precedence)]))
         timeline.append((now, here, "departure"))
-        now = _after(now, _transit(rng, tables, here, role, precedence))
+        now = _after(now, _transit(r, tables, here, role, precedence))
         timeline.append((now, role, "arrival"))
         here = role
-    return _finish(rng, tables, timeline, outcome, here, precedence, now)
+    return _finish(r, tables, timeline, outcome, here, precedence, now)
+
+
+def triangular(r: Callable[[], float], triangle: Triangle) -> float:
+    """`Random.triangular(low, high, mode)`: the same draw and the same arithmetic, with
+    the mode's position taken from the precomputed triangle instead of each call."""
+    low, high, c = triangle
+    u = r()
+    if u > c:  # Random.triangular mirrors the triangle: u, c = 1 - u, 1 - c; swap ends
+        return high + (low - high) * sqrt((1.0 - u) * (1.0 - c))
+    return low + (high - low) * sqrt(u * c)
 
 
 def _pick_with_timeliness(
@@ -72,10 +81,7 @@ def _pick_with_timeliness(
 ) -> str:
     minutes = first_leg / MINUTE
     factor = next(f for limit, f in tables.dow_timeliness if minutes <= limit)
-    weights = [
-        choice.probability(key) * (factor if key.startswith("DOW") else 1.0)
-        for key in choice.values
-    ]
+    weights = [probability * (factor if dow else 1.0) for probability, dow in _dow_weights(choice)]
     draw = rng.random() * sum(weights)
     for key, weight in zip(choice.values, weights, strict=True):
         draw -= weight
@@ -84,8 +90,14 @@ def _pick_with_timeliness(
     return choice.values[-1]
 
 
+@cache
+def _dow_weights(choice: Choice[str]) -> tuple[tuple[float, bool], ...]:
+    """(probability, is a death of wounds) of each outcome: fixed per table."""
+    return tuple((choice.probability(key), key.startswith("DOW")) for key in choice.values)
+
+
 def _finish(
-    rng: random.Random,
+    r: Callable[[], float],
     tables: Tables,
     timeline: Timeline,
     outcome: str,
@@ -93,46 +105,52 @@ def _finish(
     precedence: str,
     now: int,
 ) -> Outcome:
-    care = tables.scenario.care
     if outcome == "RTD":
-        low, mode, high = tables.rtd_stay[here]
-        now = _after(now, int(rng.triangular(low, high, mode) * MINUTE))
+        now = _after(now, _window(r, tables.rtd_triangles[here]))
         timeline.append((now, here, "rtd"))
         return timeline, "RTD", here, now
+    holding = tables.holding_triangles[(here, precedence)]
     if outcome == "DOW":
-        stay = _window(rng, care.holding_window(here, precedence))
-        now = _after(now, int(stay * rng.uniform(0.05, 1.0)))
+        stay = _window(r, holding)
+        now = _after(now, int(stay * (0.05 + DOW_SPAN * r())))
         timeline.append((now, here, "death"))
         return timeline, "DOW", here, now
-    now = _after(now, _window(rng, care.holding_window(here, precedence)))
+    now = _after(now, _window(r, holding))
     timeline.append((now, here, "evacuated"))
-    if "R4" not in care.roles:
+    if "R4" not in tables.scenario.care.roles:
         return timeline, "EVACUATED", here, now
-    now = _after(now, _transit(rng, tables, here, "R4", precedence))
+    now = _after(now, _transit(r, tables, here, "R4", precedence))
     timeline.append((now, "R4", "arrival"))
     return timeline, "EVACUATED", "R4", now
 
 
-def _resolve(key: str, roles: tuple[str, ...]) -> tuple[str, str]:
-    """'RTD@R2' -> ('RTD', nearest present role at or above R2, else below)."""
+@cache
+def _present(roles: tuple[str, ...]) -> tuple[str, ...]:
+    """The in-theatre roles of the chain of care, in order."""
+    return tuple(role for role in IN_THEATRE if role in roles)
+
+
+@cache
+def _route(key: str, roles: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """'RTD@R2' -> ('RTD', roles visited: every present role up to the nearest present one
+    at or above R2, else the last)."""
     outcome, _, role = key.partition("@")
-    present = [r for r in IN_THEATRE if r in roles]
+    present = _present(roles)
     if not role:
-        return outcome, present[-1]
-    above = [r for r in present if r >= role]
-    return outcome, (above[0] if above else present[-1])
+        target = present[-1]
+    else:
+        above = [r for r in present if r >= role]
+        target = above[0] if above else present[-1]
+    return outcome, tuple(r for r in present if r <= target)
 
 
-def _before_or_at(role: str, target: str) -> bool:
-    return role <= target
-
-
-def _transit(rng: random.Random, tables: Tables, here: str, there: str, precedence: str) -> int:
+def _transit(r: Callable[[], float], tables: Tables, here: str, there: str, precedence: str) -> int:
     """Seconds between two facilities; a skipped role's legs are flown as one, faster."""
     legs = _legs(here, there)
-    seconds = sum(
-        _window(rng, tables.scenario.care.transit_window(leg, precedence)) for leg in legs
-    )
+    triangles = tables.transit_triangles
+    seconds = 0
+    for leg in legs:
+        seconds += _window(r, triangles[(leg, precedence)])
     if len(legs) > 1:
         seconds = int(seconds * 0.7)
     return int(seconds * tables.transit_factor)
@@ -145,10 +163,9 @@ def _legs(here: str, there: str) -> tuple[str, ...]:
     return tuple(f"{chain[i]}-{chain[i + 1]}" for i in range(a, b))
 
 
-def _window(rng: random.Random, window: tuple[float, float, float]) -> int:
-    low, mode, high = window
-    return int(rng.triangular(low, high, mode) * MINUTE)
+def _window(r: Callable[[], float], triangle: Triangle) -> int:
+    return int(triangular(r, triangle) * MINUTE)
 
 
 def _after(now: int, seconds: int) -> int:
-    return now + max(MINUTE, seconds)
+    return now + (seconds if seconds > MINUTE else MINUTE)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from generation.clinical import ClinicalTables, grid_reference
+from generation.clinical import ClinicalTables, Signs, Weights, grid_reference
 
 MECHANISM_WORDS = {
     "explosive": "blast/fragmentation",
@@ -28,54 +28,66 @@ MECHANISM_WORDS = {
 NBC = {"chemical": "C", "biological": "B", "radiological": "N"}
 
 
-def atmist(
-    age: int,
-    sex: str,
-    injury_time: str,
-    mechanism: str,
-    injuries: list[str],
-    signs: dict[str, Any],
-    given: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """One handover: Age, Time of injury, Mechanism, Injuries, Signs, Treatment.
+class Atmist:
+    """One casualty's ATMIST handovers. Age, time, mechanism and injuries are the same at
+    every transfer, and each treatment reads the same in every report, so all of that is
+    written once; a handover adds the signs taken then and the treatments given so far."""
 
-    `injuries` come from `injury_texts` (the same for every handover of a casualty).
-    """
-    words = MECHANISM_WORDS.get(mechanism, mechanism)
-    signs_text = (
-        f"RR {signs['respiratory_rate']} HR {signs['heart_rate']} SpO2 {signs['spo2']} "
-        f"BP {signs['systolic']}/{signs['diastolic']} GCS {signs['gcs']} T {signs['temperature']}"
-    )
-    treatment = "; ".join(f"{t['display']} {t['time'][11:13]}{t['time'][14:16]}Z" for t in given)
-    when = f"{injury_time[11:13]}{injury_time[14:16]}Z {injury_time[:10]}"
-    text = (
-        f"A {age}{sex[0].upper()} | T {when} | M {words} | I {'; '.join(injuries)} | "
-        f"S {signs_text} | T {treatment or 'none'}"
-    )
-    return {
-        "age": age,
-        "time_of_injury": injury_time,
-        "mechanism": words,
-        "injuries": injuries,
-        "signs": {key: signs[key] for key in _SIGN_KEYS},
-        "treatment": [t["display"] for t in given],
-        "text": text,
-    }
+    def __init__(
+        self,
+        age: int,
+        sex: str,
+        injury_time: str,
+        mechanism: str,
+        injuries: list[str],
+        treatments: list[tuple[str, str]],
+    ) -> None:
+        """`treatments`: (display, ISO time) of each treatment given, in time order."""
+        self.age = age
+        self.injury_time = injury_time
+        self.mechanism = MECHANISM_WORDS.get(mechanism, mechanism)
+        self.injuries = injuries
+        when = f"{injury_time[11:13]}{injury_time[14:16]}Z {injury_time[:10]}"
+        self.head = (
+            f"A {age}{sex[0].upper()} | T {when} | M {self.mechanism} | "
+            f"I {'; '.join(injuries)} | S "
+        )
+        self.displays = [display for display, _ in treatments]
+        self.labels = [f"{display} {at[11:13]}{at[14:16]}Z" for display, at in treatments]
+
+    def handover(
+        self, time: str, source: str, destination: str, signs: Signs, given: int
+    ) -> dict[str, Any]:
+        """The report at a transfer of care, after the first `given` treatments."""
+        heart_rate, breathing, systolic, diastolic, spo2, gcs, temperature = signs
+        treatment = "; ".join(self.labels[:given]) or "none"
+        return {
+            "time": time,
+            "from": source,
+            "to": destination,
+            "age": self.age,
+            "time_of_injury": self.injury_time,
+            "mechanism": self.mechanism,
+            "injuries": self.injuries,
+            "signs": {
+                "respiratory_rate": breathing,
+                "heart_rate": heart_rate,
+                "spo2": spo2,
+                "systolic": systolic,
+                "diastolic": diastolic,
+                "gcs": gcs,
+                "temperature": temperature,
+            },
+            "treatment": self.displays[:given],
+            "text": (
+                f"{self.head}RR {breathing} HR {heart_rate} SpO2 {spo2} "
+                f"BP {systolic}/{diastolic} GCS {gcs} T {temperature} | T {treatment}"
+            ),
+        }
 
 
 def injury_texts(conditions: list[dict[str, Any]]) -> list[str]:
     return [_injury_text(c) for c in conditions]
-
-
-_SIGN_KEYS = (
-    "respiratory_rate",
-    "heart_rate",
-    "spo2",
-    "systolic",
-    "diastolic",
-    "gcs",
-    "temperature",
-)
 
 
 def _injury_text(condition: dict[str, Any]) -> str:
@@ -87,6 +99,9 @@ def nine_line(
     rng: random.Random,
     clinical: ClinicalTables,
     *,
+    time: str,
+    source: str,
+    destination: str,
     front: str,
     precedence: str,
     litter: bool,
@@ -94,36 +109,52 @@ def nine_line(
     mechanism: str,
     needs_ventilator: bool,
 ) -> dict[str, Any]:
-    """A 9-line MEDEVAC request for one casualty (wartime lines 6 and 9)."""
-    spec = clinical.medevac
+    """A 9-line MEDEVAC request for one casualty (wartime lines 6 and 9), for the
+    evacuation leaving `source` at `time`."""
+    spec = clinical.nine_line
     r = rng.random
-    signs = spec["call_signs"]
-    lines = {
-        "1_location": grid_reference(rng, clinical, front),
-        "2_frequency_callsign": (
-            f"{30 + int(r() * 58)}.{int(r() * 20) * 5:02d} MHz "
-            f"{signs[int(r() * len(signs))]} {1 + int(r() * 9)}-{1 + int(r() * 9)}"
-        ),
-        "3_patients_by_precedence": f"1{spec['line3'][precedence]}",
-        "4_special_equipment": "D" if needs_ventilator else "A",
-        "5_patients_by_type": "1L" if litter else "1A",
-        "6_security": _weighted(rng, spec["line6_wartime"]),
-        "7_marking": _weighted(rng, spec["line7"]),
-        "8_nationality_status": "A" if nationality == "USA" else "C",
-        "9_nbc_contamination": NBC.get(mechanism, "none"),
-    }
-    lines["text"] = " | ".join(
-        f"{n}: {v}" for n, v in zip(_LINE_NUMBERS, lines.values(), strict=True)
+    location = grid_reference(rng, clinical, front)
+    signs = spec.call_signs
+    frequency = (
+        f"{30 + int(r() * 58)}.{_FREQUENCY_DECIMALS[int(r() * 20)]} MHz "
+        f"{signs[int(r() * len(signs))]} {1 + int(r() * 9)}-{1 + int(r() * 9)}"
     )
-    return lines
+    patients = f"1{spec.line3[precedence]}"
+    equipment = "D" if needs_ventilator else "A"
+    kind = "1L" if litter else "1A"
+    security = _weighted(r(), spec.line6_wartime)
+    marking = _weighted(r(), spec.line7)
+    status = "A" if nationality == "USA" else "C"
+    contamination = NBC.get(mechanism, "none")
+    return {
+        "time": time,
+        "from": source,
+        "to": destination,
+        "1_location": location,
+        "2_frequency_callsign": frequency,
+        "3_patients_by_precedence": patients,
+        "4_special_equipment": equipment,
+        "5_patients_by_type": kind,
+        "6_security": security,
+        "7_marking": marking,
+        "8_nationality_status": status,
+        "9_nbc_contamination": contamination,
+        "text": (
+            f"1: {location} | 2: {frequency} | 3: {patients} | 4: {equipment} | "
+            f"5: {kind} | 6: {security} | 7: {marking} | 8: {status} | 9: {contamination}"
+        ),
+    }
 
 
-_LINE_NUMBERS = "123456789"
+_FREQUENCY_DECIMALS = tuple(f"{step * 5:02d}" for step in range(20))  # .00 to .95 MHz
 
 
-def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
-    draw = rng.random() * sum(weights.values())
-    for key, weight in weights.items():
+def _weighted(random_draw: float, weights: Weights) -> str:
+    """The key `random_draw` (in [0, 1)) falls on; the subtraction walk keeps the bytes
+    of the original `draw -= weight` loop."""
+    pairs, total = weights
+    draw = random_draw * total
+    for key, weight in pairs:
         draw -= weight
         if draw < 0:
             return key

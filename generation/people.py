@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 
 from generation.tables import Nation, Tables
@@ -13,30 +13,35 @@ _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O, Q: they read as digits
 
 
-def person(
-    rng: random.Random, tables: Tables, nation: Nation, injury_day: date
-) -> dict[str, object]:
+# name, sex, birth date (ISO), age, blood group, service number, rank
+Person = tuple[dict[str, str], str, str, int, str, str, str]
+
+
+def person(rng: random.Random, tables: Tables, nation: Nation, injury_day: date) -> Person:
     """Demographic fields for one casualty of `nation` injured on `injury_day`."""
-    female = rng.random() < tables.scenario.female_share
+    r = rng.random
+    female = r() < tables.scenario.female_share
     sex = 1 if female else 0
-    family = int(rng.random() * len(nation.family[0]))
+    family = int(r() * len(nation.family[0]))
     age = tables.ages.pick(rng)
-    return {
-        "name": {
-            "given": nation.given[sex][int(rng.random() * len(nation.given[sex]))],
-            "family": nation.family[sex][family],
-        },
-        "sex": "female" if female else "male",
-        "birth_date": birth_date(rng, injury_day, age).isoformat(),
-        "age": age,
-        "blood_group": nation.blood_groups.pick(rng),
-        "service_number": service_number(rng, _template(nation.service_number)),
-        "rank": tables.ranks_by_age[age].pick(rng),
-    }
+    given = nation.given[sex]
+    name = {"given": given[int(r() * len(given))], "family": nation.family[sex][family]}
+    born = birth_date(rng, injury_day, age).isoformat()
+    blood_group = nation.blood_groups.pick(rng)
+    number = service_number(rng, _template(nation.service_number))
+    rank = tables.ranks_by_age[age].pick(rng)
+    return name, "female" if female else "male", born, age, blood_group, number, rank
 
 
 def birth_date(rng: random.Random, on: date, age: int) -> date:
     """A birth date that makes the person exactly `age` years old on `on`."""
+    latest, span = _birth_window(on, age)
+    return date.fromordinal(latest - int(rng.random() * span))
+
+
+@cache
+def _birth_window(on: date, age: int) -> tuple[int, int]:
+    """(ordinal of the latest birth date, days between the earliest and the latest)."""
     try:
         latest = on.replace(year=on.year - age)
     except ValueError:  # 29 February in a non-leap year
@@ -45,27 +50,34 @@ def birth_date(rng: random.Random, on: date, age: int) -> date:
         earliest = on.replace(year=on.year - age - 1)
     except ValueError:
         earliest = on.replace(year=on.year - age - 1, day=28)
-    return latest - timedelta(days=int(rng.random() * (latest - earliest).days))
+    return latest.toordinal(), (latest - earliest).days
 
 
-def service_number(rng: random.Random, parts: tuple[tuple[str, int], ...]) -> str:
+def service_number(rng: random.Random, parts: tuple[tuple[str, int, int], ...]) -> str:
     """Fill a compiled national template (see `_template`)."""
+    r = rng.random
     out = []
-    for kind, length in parts:
+    for kind, length, scale in parts:
         if kind == "#":
-            out.append(f"{int(rng.random() * 10**length):0{length}d}")
+            out.append(str(int(r() * scale)).zfill(length))
         elif kind == "@":
-            out.append("".join(_LETTERS[int(rng.random() * 23)] for _ in range(length)))
+            out.append("".join([_LETTERS[int(r() * 23)] for _ in range(length)]))
         else:
             out.append(kind)
     return "".join(out)
 
 
 @cache
-def _template(template: str) -> tuple[tuple[str, int], ...]:
-    """'@@-####' -> (('@', 2), ('-', 0), ('#', 4)): '#' digit, '@' letter, else literal."""
+def _template(template: str) -> tuple[tuple[str, int, int], ...]:
+    """'@@-####' -> (('@', 2, 0), ('-', 0, 0), ('#', 4, 10_000)): '#' digit (with the scale
+    of a run of them), '@' letter, else literal."""
     runs = re.findall(r"#+|@+|[^#@]+", template)
-    return tuple((run[0], len(run)) if run[0] in "#@" else (run, 0) for run in runs)
+    return tuple(
+        (run[0], len(run), 10 ** len(run) if run[0] == "#" else 0)
+        if run[0] in "#@"
+        else (run, 0, 0)
+        for run in runs
+    )
 
 
 def unit(rng: random.Random, tables: Tables, front: int, nation: str, naval: bool) -> str:

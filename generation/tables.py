@@ -17,10 +17,13 @@ from typing import Any, Generic, TypeVar
 
 from generation import reference
 from generation.clinical import ClinicalTables, compile_clinical
-from generation.scenario import Scenario
+from generation.scenario import Scenario, Window
 
 T = TypeVar("T")
 Coded = tuple[str, str]  # (code, display)
+# A triangular distribution as (low, high, where the mode sits between them in [0, 1]):
+# `journey.triangular` draws from it exactly like random.Random.triangular.
+Triangle = tuple[float, float, float]
 ConditionOption = tuple[Coded, Coded | None, bool]  # condition, site, site drawn from region
 
 
@@ -30,16 +33,17 @@ class Choice(Generic[T]):
 
     values: tuple[T, ...]
     cumulative: tuple[float, ...]
+    total: float  # cumulative[-1], kept apart because every pick needs it
 
     @classmethod
     def of(cls, weights: dict[T, float] | list[tuple[T, float]]) -> Choice[T]:
         pairs = list(weights.items()) if isinstance(weights, dict) else list(weights)
         pairs = [(value, weight) for value, weight in pairs if weight > 0]
         cumulative = tuple(accumulate(weight for _, weight in pairs))
-        return cls(tuple(value for value, _ in pairs), cumulative)
+        return cls(tuple(value for value, _ in pairs), cumulative, cumulative[-1])
 
     def pick(self, rng: random.Random) -> T:
-        return self.values[bisect_right(self.cumulative, rng.random() * self.cumulative[-1])]
+        return self.values[bisect_right(self.cumulative, rng.random() * self.total)]
 
     def probability(self, value: T) -> float:
         index = self.values.index(value)
@@ -92,6 +96,9 @@ class Tables:
     urgent_surgical_regions: frozenset[str]
     transit_factor: float
     rtd_stay: dict[str, tuple[float, float, float]]
+    rtd_triangles: dict[str, Triangle]  # rtd_stay, ready to draw from
+    transit_triangles: dict[tuple[str, str], Triangle]  # (leg, precedence)
+    holding_triangles: dict[tuple[str, str], Triangle]  # (role, precedence)
     skip_r1_for_urgent: float
     dow_timeliness: tuple[tuple[float, float], ...]
     clinical: ClinicalTables
@@ -107,6 +114,9 @@ def compile_tables(scenario: Scenario) -> Tables:
     names = tuple(name for name, _ in scenario.warfare)
     night = _night_shift(scenario)
     conditions = reference.conditions()
+    rtd_stay = {
+        role: tuple(w) for role, w in reference.care()["rtd_stay"].items() if role[0] != "_"
+    }
     return Tables(
         scenario=scenario,
         warfare_names=names,
@@ -139,9 +149,10 @@ def compile_tables(scenario: Scenario) -> Tables:
         precedence_by_triage=dict(reference.care()["precedence_by_triage"]),
         urgent_surgical_regions=frozenset(reference.care()["urgent_surgical_regions"]),
         transit_factor=_transit_factor(scenario),
-        rtd_stay={
-            role: tuple(w) for role, w in reference.care()["rtd_stay"].items() if role[0] != "_"
-        },
+        rtd_stay=rtd_stay,
+        rtd_triangles={role: triangle(window) for role, window in rtd_stay.items()},
+        transit_triangles=_triangles(scenario.care.transit),
+        holding_triangles=_triangles(scenario.care.holding),
         skip_r1_for_urgent=reference.care()["skip_r1_for_urgent"],
         dow_timeliness=tuple(
             (limit, f) for limit, f in reference.care()["dow_timeliness"]["steps"]
@@ -163,7 +174,23 @@ def local_day_offset(scenario: Scenario) -> int:
     return int((start - midnight) / timedelta(seconds=1))
 
 
+def triangle(window: tuple[float, float, float]) -> Triangle:
+    """(low, mode, high) minutes -> Triangle, computing what Random.triangular computes
+    on every call. A window of one value gets any mode position: it draws `low` anyway."""
+    low, mode, high = window
+    if high == low:
+        return (float(low), float(high), 0.5)
+    return (float(low), float(high), (mode - low) / (high - low))
+
+
 # -- helpers ---------------------------------------------------------------------------
+
+
+def _triangles(
+    windows: tuple[tuple[str, tuple[tuple[str, Window], ...]], ...],
+) -> dict[tuple[str, str], Triangle]:
+    """care.transit / care.holding -> {(leg or role, precedence): Triangle}."""
+    return {(key, precedence): triangle(w) for key, inner in windows for precedence, w in inner}
 
 
 def _hours(weights: list[float], night_shift: float) -> Choice[int]:
