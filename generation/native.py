@@ -27,7 +27,7 @@ BUILD_DIR = ROOT / ".build" / "native"
 MANIFEST = BUILD_DIR / "sources.json"
 PURE_OPTION = "medgen-pure"  # python -X medgen-pure
 
-# Per-patient code: records and everything they call, and the text formats. Not
+# Per-patient code: records and everything they call, and the file formats. Not
 # tables.py: mypyc cannot compile its Generic class (and it runs once per job anyway).
 COMPILED = (
     "generation/records.py",
@@ -38,6 +38,7 @@ COMPILED = (
     "generation/injuries.py",
     "generation/journey.py",
     "generation/writers/formats.py",
+    "generation/writers/fhir.py",
 )
 
 

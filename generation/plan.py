@@ -204,13 +204,13 @@ class _PlanBuilder:
             warfare = self.warfare_deficit.pick(size)
         else:
             self.warfare_deficit.add(warfare, size)
-        index = len(self.events["size"])
-        for key, value in zip(
-            ("category", "warfare", "front", "kind", "size"),
-            (category, warfare, self.front_deficit.pick(size), kind, size),
-            strict=True,
-        ):
-            self.events[key].append(value)
+        events = self.events
+        index = len(events["size"])
+        events["category"].append(category)
+        events["warfare"].append(warfare)
+        events["front"].append(self.front_deficit.pick(size))
+        events["kind"].append(kind)
+        events["size"].append(size)
         if hour is None:
             hours = (
                 self.tables.warfare_hours[warfare] if category == BATTLE else self.tables.dnbi_hours
@@ -221,9 +221,11 @@ class _PlanBuilder:
         first = day_start + local
         if window is None:
             window = self._window(kind)
+        if size == 1:  # most events: one casualty at the event's time, no draw
+            keys.append((first << EVENT_BITS) | index)
+            return
         for _ in range(size):
-            offset = int(rng.random() * window) if size > 1 else 0
-            time = first + offset
+            time = first + int(rng.random() * window)
             if time > day_end:  # spill past midnight wraps into the same day
                 time = day_start + (time - day_start) % DAY
             keys.append((time << EVENT_BITS) | index)
@@ -275,8 +277,14 @@ class _Deficit:
         self.total = 0
 
     def pick(self, size: int) -> int:
+        """The bucket furthest below its share once `size` more are assigned (first on ties)."""
         after = self.total + size
-        best = max(range(len(self.shares)), key=lambda i: self.shares[i] * after - self.assigned[i])
+        assigned = self.assigned
+        best, most = 0, self.shares[0] * after - assigned[0]
+        for i in range(1, len(assigned)):
+            gap = self.shares[i] * after - assigned[i]
+            if gap > most:
+                best, most = i, gap
         self.add(best, size)
         return best
 

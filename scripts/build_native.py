@@ -14,10 +14,13 @@ import os
 import shutil
 import sys
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# Importing the engine with a stale build warns; rebuilding it is what this script is for.
+warnings.filterwarnings("ignore", "the compiled engine", RuntimeWarning)
 
 from generation import native  # noqa: E402  (needs the project root on the path)
 

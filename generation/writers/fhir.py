@@ -537,7 +537,8 @@ def _add_procedures(
         _procedure(bundle.resource("Procedure", f"proc-{i}"), treatment, subject, encounter)
 
 
-def _quantity(value: float, ucum: str, unit: str) -> Json:
+def _quantity(value: int | float, ucum: str, unit: str) -> Json:
+    # `int | float`, not `float`: compiled by mypyc, a `float` parameter turns 70 into 70.0.
     return {"value": value, "unit": unit, "system": UCUM, "code": ucum}
 
 
