@@ -26,6 +26,12 @@ def group_name(job_id: Any) -> str:
     return f"job.{job_id}"
 
 
+# The Job fields `payload` reads: the status view loads only these (not the scenario or
+# summary documents). A field used but missing here costs a query per request, which
+# tests/app/test_status.py would catch.
+PAYLOAD_FIELDS = ("id", "status", "phase", "done", "total", "rate", "error", "created_at")
+
+
 def payload(job: Job) -> dict[str, Any]:
     """Everything a page needs to draw the job's state, JSON-ready."""
     position = job.queue_position()

@@ -61,8 +61,15 @@ def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
 
 
 def job_status(request: HttpRequest, job_id: UUID) -> JsonResponse:
-    job = get_job_for_user(request, job_id)
+    """The page's fallback when its websocket drops: polled every second by each page."""
+    job = _job_state_for_user(request, job_id)
     return JsonResponse(progress.payload(job), headers={"Cache-Control": "no-store"})
+
+
+def _job_state_for_user(request: HttpRequest, job_id: UUID) -> Job:
+    """Like `get_job_for_user`, loading only the fields the progress payload reads."""
+    jobs = Job.objects.for_user(request.user).only(*progress.PAYLOAD_FIELDS)
+    return get_object_or_404(jobs, pk=job_id)
 
 
 def job_result(request: HttpRequest, job_id: UUID) -> HttpResponse:

@@ -139,8 +139,13 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "medgen",
-        # A Redis that stops answering fails requests (and /readyz) fast, not after minutes.
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        "OPTIONS": {
+            # A Redis that stops answering fails requests (and /readyz) fast, not after minutes.
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+            # One pool per process, not one per request (see medgen_site/redis_pool.py).
+            "pool_class": "medgen_site.redis_pool.SharedConnectionPool",
+        },
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -5,7 +5,11 @@
 2. The JSON status view served by a real daphne, under --clients concurrent clients
    (default 50): closed loop (each client sends its next request as soon as the last one
    answers: the saturation case) and polling (each client asks once a second, like
-   job pages whose socket dropped). Latency percentiles for both.
+   job pages whose socket dropped). Latency percentiles for both, and daphne's CPU time
+   per request (read from /proc: steadier than latency on a shared machine).
+
+`--status-only --count 1000` measures the status view quickly: a small job is run only to
+have a finished job to poll, and the job path's timing is not reported.
 
 Uses DATABASE_URL and REDIS_URL like the app; files go to a temporary MEDIA_ROOT, and the
 bench user and job are deleted afterwards.
@@ -38,6 +42,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-clinical", action="store_true", help="clinical_detail off")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=5.0, help="per status-view phase")
+    parser.add_argument(
+        "--status-only", action="store_true", help="only 2.: --count sized job, not timed"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="status-view measurements")
     args = parser.parse_args(argv)
     media = Path(tempfile.mkdtemp(prefix="medgen-bench-"))
     _setup_django(media)
@@ -49,9 +57,11 @@ def main(argv: list[str]) -> int:
         processes.append(_start_worker(media))
         job_id = bench_job(args, user)
         port = _free_port()
-        processes.append(_start_daphne(media, port))
+        daphne = _start_daphne(media, port)
+        processes.append(daphne)
         _wait_for_port(port)
-        bench_status(args, user, job_id, port)
+        for _ in range(args.rounds):
+            bench_status(args, user, job_id, port, daphne.pid)
     finally:
         for process in processes:
             process.terminate()
@@ -79,6 +89,8 @@ def bench_job(args: argparse.Namespace, user: Any) -> str:
     wall = time.perf_counter() - started
     if job.status != Job.Status.COMPLETED:
         raise SystemExit(f"job path: the job ended {job.status}: {job.error}")
+    if args.status_only:
+        return str(job.id)
     size = sum(o.size for o in job.outputs.all())
     queued = (job.started_at - job.created_at).total_seconds() if job.started_at else 0.0
     from django.conf import settings
@@ -94,7 +106,9 @@ def bench_job(args: argparse.Namespace, user: Any) -> str:
     return str(job.id)
 
 
-def bench_status(args: argparse.Namespace, user: Any, job_id: str, port: int) -> None:
+def bench_status(
+    args: argparse.Namespace, user: Any, job_id: str, port: int, server_pid: int
+) -> None:
     from django.conf import settings
     from django.test import Client
 
@@ -102,9 +116,24 @@ def bench_status(args: argparse.Namespace, user: Any, job_id: str, port: int) ->
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     path = f"/jobs/{job_id}/status/"
+    asyncio.run(_load(port, path, cookie, 1, 0.5, "closed-loop"))  # warm the server up
     for mode in ("closed-loop", "polling 1/s"):
+        cpu_before, started = _cpu_seconds(server_pid), time.perf_counter()
         latencies = asyncio.run(_load(port, path, cookie, args.clients, args.seconds, mode))
-        print(_describe(f"status view, {args.clients} clients, {mode}", latencies))
+        wall = time.perf_counter() - started
+        cpu = (_cpu_seconds(server_pid) - cpu_before) * 1000 / len(latencies)
+        rates = f"{len(latencies) / wall:,.0f} req/s, daphne CPU {cpu:.2f} ms/request"
+        print(_describe(f"status view, {args.clients} clients, {mode}", latencies, rates))
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # After the command name: field 14 (utime) and 15 (stime) of proc(5), in clock ticks.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def _load(
@@ -148,14 +177,14 @@ async def _read_response(reader: asyncio.StreamReader) -> None:
     await reader.readexactly(length)
 
 
-def _describe(label: str, latencies: list[float]) -> str:
+def _describe(label: str, latencies: list[float], rates: str) -> str:
     ms = sorted(value * 1000 for value in latencies)
     p50 = statistics.median(ms)
     p95 = ms[int(0.95 * (len(ms) - 1))]
     p99 = ms[int(0.99 * (len(ms) - 1))]
     return (
         f"{label}: {len(ms):,} requests, p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms "
-        f"(target p95 <= 10 ms)"
+        f"(target p95 <= 10 ms); {rates}"
     )
 
 

@@ -60,6 +60,35 @@ def test_it_gives_eta_and_rate_while_generating(alice_client: Any, make_job: Any
     assert body["eta_seconds"] == 15.0
 
 
+def test_it_costs_two_queries_the_user_and_the_job(
+    alice_client: Any, make_job: Any, django_assert_num_queries: Any
+) -> None:
+    # Polled every second by every page without its websocket: the session comes from
+    # Redis, the job row without its scenario and summary documents.
+    job = make_job()
+    job.mark_running("worker-1")
+    alice_client.get(f"/jobs/{job.id}/status/")  # the session is now in the cache
+
+    with django_assert_num_queries(2) as captured:
+        response = alice_client.get(f"/jobs/{job.id}/status/")
+
+    assert response.status_code == 200
+    job_query = captured.captured_queries[-1]["sql"]
+    assert '"jobs_job"."status"' in job_query
+    assert '"jobs_job"."scenario"' not in job_query
+    assert '"jobs_job"."summary"' not in job_query
+
+
+def test_a_queued_job_costs_one_more_query_for_its_place(
+    alice_client: Any, make_job: Any, django_assert_num_queries: Any
+) -> None:
+    job = make_job()
+    alice_client.get(f"/jobs/{job.id}/status/")
+
+    with django_assert_num_queries(3):
+        assert alice_client.get(f"/jobs/{job.id}/status/").json()["queue_position"] == 1
+
+
 def test_it_hides_alices_job_from_bob(client: Any, bob: Any, make_job: Any) -> None:
     job = make_job()
     client.force_login(bob)
