@@ -80,7 +80,9 @@ def generate(
             if should_stop and should_stop():
                 raise Cancelled()
             for w, fmt, body in zip(writers, chosen, bodies, strict=True):
-                w.write(body if first else fmt.separator + body)
+                if not first:  # written apart: `separator + body` would copy the chunk
+                    w.write(fmt.separator)
+                w.write(body)
             summary.merge(chunk_summary)
             report(Progress("generating", summary.total, plan.total))
     except BaseException:
