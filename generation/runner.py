@@ -64,6 +64,7 @@ def generate(
     chosen = [get_format(name) for name in dict.fromkeys(formats)]
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
+    chunk_size = _bounded_chunk_size(chunk_size, [fmt.name for fmt in chosen])
     report = on_progress or (lambda progress: None)
     report(Progress("planning", 0, scenario.total_patients))
     if tables is not None and tables.scenario != scenario:
@@ -95,6 +96,22 @@ def generate(
     files = [w.close() for w in writers]
     files.append(_write_manifest(sink, scenario, seed, summary, files))
     return Result(seed=seed, summary=summary.as_dict(), files=files)
+
+
+# Rendered bytes per patient with clinical detail (the larger case), measured on the
+# presets; only used to keep chunks small enough that the few in flight stay in memory.
+_BYTES_PER_PATIENT = {"json": 5_000, "ndjson": 5_000, "csv": 1_300, "fhir": 42_000}
+_CHUNK_BYTES = 8_000_000
+
+
+def _bounded_chunk_size(chunk_size: int, formats: list[str]) -> int:
+    """`chunk_size`, or fewer patients when the formats would make a chunk's output large.
+
+    Up to 2 * workers + 1 rendered chunks are held at once; with FHIR (~40 KB a patient)
+    chunks of 1000 would hold a few hundred MB. Chunk boundaries never change the bytes.
+    """
+    per_patient = sum(_BYTES_PER_PATIENT.get(name, 5_000) for name in formats)
+    return max(1, min(chunk_size, _CHUNK_BYTES // per_patient))
 
 
 def render_range(

@@ -138,3 +138,12 @@ def test_tables_from_another_scenario_are_refused() -> None:
         assert "different scenario" in str(error)
     else:
         raise AssertionError("expected ValueError")
+
+
+def test_chunks_shrink_for_bulky_formats_so_the_chunks_in_flight_stay_small() -> None:
+    from generation.runner import _bounded_chunk_size
+
+    assert _bounded_chunk_size(1000, ["json", "csv"]) == 1000
+    assert _bounded_chunk_size(1000, ["json", "ndjson", "csv", "fhir"]) <= 200
+    assert _bounded_chunk_size(10, ["fhir"]) == 10
+    assert _bounded_chunk_size(1000, ["fhir"] * 1000) == 1
