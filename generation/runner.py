@@ -19,7 +19,7 @@ from generation.plan import Plan, make_plan
 from generation.records import generate_chunk
 from generation.scenario import Scenario
 from generation.summary import Summary
-from generation.tables import Tables
+from generation.tables import Tables, compile_tables
 from generation.writers import FileWriter, OutputFile, get_format
 
 Sink = Callable[[str], BinaryIO]
@@ -69,14 +69,15 @@ def generate(
     report(Progress("planning", 0, scenario.total_patients))
     if tables is not None and tables.scenario != scenario:
         raise ValueError("tables were compiled from a different scenario")
-    plan = make_plan(scenario, seed, tables)
+    tables = tables or compile_tables(scenario)
+    total = scenario.total_patients  # exact: the plan always holds this many
     writers = [FileWriter(fmt.filename, sink(fmt.filename), fmt.content_type) for fmt in chosen]
     summary = Summary()
     try:
         for w, fmt in zip(writers, chosen, strict=True):
             w.write(fmt.header)
         for first, (bodies, chunk_summary) in _rendered(
-            plan, [f.name for f in chosen], chunk_size, workers
+            _Work(scenario, seed, tables, [f.name for f in chosen]), chunk_size, workers
         ):
             if should_stop and should_stop():
                 raise Cancelled()
@@ -85,12 +86,12 @@ def generate(
                     w.write(fmt.separator)
                 w.write(body)
             summary.merge(chunk_summary)
-            report(Progress("generating", summary.total, plan.total))
+            report(Progress("generating", summary.total, total))
     except BaseException:
         for w in writers:
             w.abort()
         raise
-    report(Progress("writing", plan.total, plan.total))
+    report(Progress("writing", total, total))
     for w, fmt in zip(writers, chosen, strict=True):
         w.write(fmt.footer)
     files = [w.close() for w in writers]
@@ -124,18 +125,34 @@ def render_range(
     return [get_format(name).render(records) for name in formats], summary
 
 
+@dataclass  # not frozen: a frozen dataclass compiled by mypyc cannot be unpickled
+class _Work:
+    """What rendering needs; crosses to each render worker once, at its start."""
+
+    scenario: Scenario
+    seed: int
+    tables: Tables
+    formats: list[str]
+
+    def plan(self) -> Plan:
+        return make_plan(self.scenario, self.seed, self.tables)
+
+
 def _rendered(
-    plan: Plan, formats: list[str], chunk_size: int, workers: int
+    work: _Work, chunk_size: int, workers: int
 ) -> Iterator[tuple[bool, tuple[list[bytes], Summary]]]:
-    ranges = [
-        (start, min(start + chunk_size, plan.total)) for start in range(0, plan.total, chunk_size)
-    ]
+    total = work.scenario.total_patients
+    ranges = [(start, min(start + chunk_size, total)) for start in range(0, total, chunk_size)]
     if workers <= 1 or len(ranges) == 1:
+        plan = work.plan()
         for i, (start, stop) in enumerate(ranges):
-            yield i == 0, render_range(plan, formats, start, stop)
+            yield i == 0, render_range(plan, work.formats, start, stop)
         return
     context = _process_context()
-    with context.Pool(workers, initializer=_init_worker, initargs=(plan, formats)) as pool:
+    # Each worker plans for itself as it starts (the plan is deterministic), so planning
+    # runs on the workers' cores while this process starts them and queues the chunks,
+    # instead of before them; and this process never holds a plan.
+    with context.Pool(workers, initializer=_init_worker, initargs=(work,)) as pool:
         pending: deque[Any] = deque()
         written = 0
         for bounds in ranges:
@@ -164,9 +181,9 @@ def _process_context() -> multiprocessing.context.BaseContext:
 _worker_state: dict[str, Any] = {}
 
 
-def _init_worker(plan: Plan, formats: list[str]) -> None:
-    # Runs once per worker process: the plan crosses the process boundary once.
-    _worker_state["plan"], _worker_state["formats"] = plan, formats
+def _init_worker(work: _Work) -> None:
+    # Runs once per worker process.
+    _worker_state["plan"], _worker_state["formats"] = work.plan(), work.formats
 
 
 def _render_in_worker(start: int, stop: int) -> tuple[list[bytes], Summary]:
