@@ -8,7 +8,6 @@ it never changes who lives or where they go. Rules and physiology are data in
 
 from __future__ import annotations
 
-import itertools
 import random
 import zlib
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generation import reference
+from generation.fastops import round_half_even, round_tenths, zero_padded
 
 Stay = tuple[str, int, int]  # facility, start, end (seconds after scenario start)
 Treatment = tuple[int, str, str, str]  # time, facility, code, display
@@ -174,7 +174,9 @@ def patient_tags(
 def stays(timeline: list[tuple[int, str, str]]) -> list[Stay]:
     """Time spent at each place: POI until the first arrival, each role until it is left."""
     result: list[Stay] = []
-    for (start, place, _), (end, _, _) in itertools.pairwise(timeline):
+    for step in range(1, len(timeline)):  # pairwise, by index (compiled: no generic call)
+        start, place, _ = timeline[step - 1]
+        end = timeline[step][0]
         if result and result[-1][0] == place:
             result[-1] = (place, result[-1][1], end)
         else:
@@ -247,25 +249,26 @@ def vital_signs(
         clinical.noise_scales
     )
     # Uniform bedside noise with the configured standard deviation: (r() - 0.5) * sqrt(12).
-    # The draws keep their order; limits are inline comparisons (cheaper than min/max).
-    systolic = round(128 - 72 * s + (r() - 0.5) * 3.46 * systolic_noise)
+    # The draws keep their order; limits are inline comparisons (cheaper than min/max);
+    # round_half_even is round() without a generic call (see fastops).
+    systolic = round_half_even(128 - 72 * s + (r() - 0.5) * 3.46 * systolic_noise)
     systolic = 45 if systolic < 45 else 190 if systolic > 190 else systolic
     temperature = 36.9 - 1.6 * s + (r() - 0.5) * 3.46 * temperature_noise
     if fever:
         low, high = clinical.fever
         temperature += (low + (high - low) * r()) * fever
-    heart_rate = round(72 + 80 * s + (r() - 0.5) * 3.46 * heart_noise)
+    heart_rate = round_half_even(72 + 80 * s + (r() - 0.5) * 3.46 * heart_noise)
     heart_rate = 40 if heart_rate < 40 else 190 if heart_rate > 190 else heart_rate
-    breathing = round(14 + 20 * s + (r() - 0.5) * 3.46 * breathing_noise)
+    breathing = round_half_even(14 + 20 * s + (r() - 0.5) * 3.46 * breathing_noise)
     breathing = 8 if breathing < 8 else 44 if breathing > 44 else breathing
-    diastolic = round(systolic * (0.58 + 0.12 * r()))
+    diastolic = round_half_even(systolic * (0.58 + 0.12 * r()))
     diastolic = 25 if diastolic < 25 else diastolic
-    spo2 = round(99 - 18 * s + (r() - 0.5) * 3.46 * spo2_noise)
+    spo2 = round_half_even(99 - 18 * s + (r() - 0.5) * 3.46 * spo2_noise)
     spo2 = 70 if spo2 < 70 else 100 if spo2 > 100 else spo2
-    gcs = 15 - round(s * neuro + 0.8 * r() - 0.4)
+    gcs = 15 - round_half_even(s * neuro + 0.8 * r() - 0.4)
     gcs = 3 if gcs < 3 else 15 if gcs > 15 else gcs
     temperature = 33.0 if temperature < 33.0 else 41.5 if temperature > 41.5 else temperature
-    return heart_rate, breathing, systolic, diastolic, spo2, gcs, round(temperature, 1)
+    return heart_rate, breathing, systolic, diastolic, spo2, gcs, round_tenths(temperature)
 
 
 def retriage(clinical: ClinicalTables, s: float) -> str:
@@ -279,7 +282,8 @@ def grid_reference(rng: random.Random, clinical: ClinicalTables, front: str) -> 
     """An MGRS pickup point inside the front's 30 km box (the box is fixed per front)."""
     zone_square, east, north = clinical.front_area(front)
     r = rng.random
-    return f"{zone_square} {east + int(r() * 30_000):05d} {north + int(r() * 30_000):05d}"
+    easting = zero_padded(east + int(r() * 30_000), 5)
+    return f"{zone_square} {easting} {zero_padded(north + int(r() * 30_000), 5)}"
 
 
 def _front_area(front: str, zones: tuple[str, ...], letters: str) -> tuple[str, int, int]:

@@ -8,12 +8,11 @@ ISO strings are written once per time and only read back for output.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from generation import clinical, paperwork
 from generation.clinical import Signs, Treatment
+from generation.clock import Clock
 from generation.tables import Tables
 
 ASSESSED = ("arrival", "departure", "evacuated")
@@ -22,66 +21,82 @@ LITTER_REGIONS = frozenset({"lower_limb", "thorax", "abdomen", "other"})
 NEVER = 1 << 62  # seconds: later than any time of any scenario
 
 
-# Not frozen: a frozen dataclass's __init__ (object.__setattr__ per field) costs
-# microseconds per patient. Nothing changes it after it is built.
-@dataclass
 class Casualty:
-    """What the detail needs to know about a casualty already drawn."""
+    """What the detail needs to know about a casualty already drawn.
 
-    age: int
-    sex: str
-    nationality: str
-    front: str
-    category: str
-    mechanism: str
-    triage: str
-    precedence: str | None
-    region: str
-    conditions: list[dict[str, Any]]
-    outcome: str
-    injury_time: str
+    A plain class, not a dataclass: compiled, its __init__ is native code, where a
+    dataclass's generated __init__ stays interpreted Python (once per patient)."""
+
+    def __init__(
+        self,
+        *,
+        age: int,
+        sex: str,
+        nationality: str,
+        front: str,
+        category: str,
+        mechanism: str,
+        triage: str,
+        precedence: str | None,
+        region: str,
+        conditions: list[dict[str, Any]],
+        outcome: str,
+        injury_time: str,
+    ) -> None:
+        self.age = age
+        self.sex = sex
+        self.nationality = nationality
+        self.front = front
+        self.category = category
+        self.mechanism = mechanism
+        self.triage = triage
+        self.precedence = precedence
+        self.region = region
+        self.conditions = conditions
+        self.outcome = outcome
+        self.injury_time = injury_time
 
 
 def clinical_detail(
     rng: random.Random,
     tables: Tables,
-    iso: Callable[[int], str],
+    clock: Clock,
     casualty: Casualty,
     timeline: list[tuple[int, str, str]],
     times: list[str],
     entries: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """Extra record fields; arrivals in `entries` (the timeline as written, `times` its
-    ISO times) get their re-triage."""
+    record: dict[str, Any],
+) -> None:
+    """Adds the clinical detail fields to `record`; arrivals in `entries` (the timeline as
+    written, `times` its ISO times) get their re-triage."""
     ct = tables.clinical
     tags = clinical.patient_tags(ct, casualty.conditions, casualty.category)
     severity = "T1" if casualty.triage == "DEAD" else casualty.triage
     given = clinical.treatments(rng, ct, tags, severity, clinical.stays(timeline))
-    given_times = [iso(when) for when, _, _, _ in given]
+    given_times = [clock.iso(when) for when, _, _, _ in given]
+    # Parallel lists are walked by index here, not zip(strict=True): compiled, that zip
+    # is a generic call.
     treatments = [
-        {"time": at, "facility": place, "code": code, "display": display}
-        for at, (_, place, code, display) in zip(given_times, given, strict=True)
+        {"time": given_times[i], "facility": place, "code": code, "display": display}
+        for i, (_, place, code, display) in enumerate(given)
     ]
-    transport = _transport(casualty)
     # Order matters for byte-identical output: transport, treatments, vitals, handovers, 9-lines.
+    transport = _transport(casualty)
+    record["transport"] = transport
+    record["treatments"] = treatments
     if casualty.outcome == "KIA":
-        return {
-            "transport": transport,
-            "treatments": treatments,
-            "vitals": [],
-            "handovers": [],
-            "medevac_requests": [],
-        }
+        record["vitals"] = []
+        record["handovers"] = []
+        record["medevac_requests"] = []
+        return
     vitals, signs_at_arrival = _vitals(rng, tables, casualty, tags, timeline, times, entries, given)
-    handovers = _handovers(casualty, timeline, times, signs_at_arrival, given, given_times)
-    requests = _medevac(rng, tables, casualty, timeline, times, given, transport == "litter")
-    return {
-        "transport": transport,
-        "treatments": treatments,
-        "vitals": vitals,
-        "handovers": handovers,
-        "medevac_requests": requests,
-    }
+    record["vitals"] = vitals
+    record["handovers"] = _handovers(
+        casualty, timeline, times, signs_at_arrival, given, given_times
+    )
+    record["medevac_requests"] = _medevac(
+        rng, tables, casualty, timeline, times, given, transport == "litter"
+    )
 
 
 def _transport(casualty: Casualty) -> str:
@@ -111,13 +126,18 @@ def _vitals(
     points = [0] + [i for i, (_, _, event) in enumerate(timeline) if event in ASSESSED]
     path = clinical.severity_path(rng, ct, casualty.triage, casualty.outcome, len(points))
     # Fever is treated from the first facility on (treatments are in time order).
-    first_care = next((when for when, place, _, _ in given if place != "POI"), NEVER)
+    first_care = NEVER
+    for when, place, _, _ in given:
+        if place != "POI":
+            first_care = when
+            break
     has_fever = "fever" in tags or "infection" in tags
     neuro = 11 if "tbi" in tags else 3
     r = rng.random
     result = []
     at_arrival: dict[int, Signs] = {}
-    for index, s in zip(points, path, strict=True):
+    for point, index in enumerate(points):
+        s = path[point]
         when, facility, event = timeline[index]
         fever = (0.5 if when >= first_care else 1.0) if has_fever else 0.0
         signs = clinical.vital_signs(r, ct, s, neuro, fever)
@@ -157,7 +177,7 @@ def _handovers(
         casualty.injury_time,
         casualty.mechanism,
         paperwork.injury_texts(casualty.conditions),
-        [(display, at) for (_, _, _, display), at in zip(given, given_times, strict=True)],
+        [(display, given_times[i]) for i, (_, _, _, display) in enumerate(given)],
     )
     handovers = []
     previous = "POI"
@@ -186,7 +206,11 @@ def _medevac(
 ) -> list[dict[str, Any]]:
     """A 9-line request for each evacuation leaving the point of injury or Role 1."""
     # On a ventilator from the first ventilation on (treatments are in time order).
-    ventilated_from = next((when for when, _, code, _ in given if code in VENTILATED), NEVER)
+    ventilated_from = NEVER
+    for when, _, code, _ in given:
+        if code in VENTILATED:
+            ventilated_from = when
+            break
     requests = []
     for index in range(1, len(timeline)):
         leaving, here, _ = timeline[index - 1]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from generation.fastops import pick
 from generation.tables import Choice, ConditionOption, Tables
 
 CATEGORY_NAMES = ("battle_injury", "non_battle_injury", "disease")
@@ -19,15 +20,16 @@ def battle_injury(
     Triage comes from the warfare type's weights; the wounds fit the triage, so a T1 has
     severe wounds. The killed carry severe wounds and triage DEAD.
     """
-    mechanism = tables.mechanisms[warfare].pick(rng)
-    triage = "DEAD" if killed else tables.battle_triage[warfare].pick(rng)
+    r = rng.random
+    mechanism = pick(tables.mechanisms[warfare], r)
+    triage = "DEAD" if killed else pick(tables.battle_triage[warfare], r)
     severity = "T1" if triage in ("DEAD", "T4") else triage
-    region = tables.regions.pick(rng)
+    region = pick(tables.regions, r)
     conditions = [
         _condition(rng, tables, tables.battle_conditions[(mechanism, region, severity)], region)
     ]
     if mechanism == "explosive" and rng.random() < 0.35:  # blast often wounds twice
-        second = tables.regions.pick(rng)
+        second = pick(tables.regions, r)
         extra = _condition(
             rng, tables, tables.battle_conditions[(mechanism, second, severity)], second
         )
@@ -43,7 +45,7 @@ def non_battle_injury(
     rng: random.Random, tables: Tables
 ) -> tuple[str, str, list[dict[str, Any]], str]:
     """Heat and cold injuries replace part of the ordinary ones in such environments."""
-    triage = tables.dnbi_triage["non_battle_injury"].pick(rng)
+    triage = pick(tables.dnbi_triage["non_battle_injury"], rng.random)
     draw = rng.random()
     if tables.heat and draw < tables.heat_share:
         return (
@@ -59,12 +61,12 @@ def non_battle_injury(
             [_condition(rng, tables, tables.cold[triage], "other")],
             "other",
         )
-    mechanism = tables.non_battle_mechanisms.pick(rng)
+    mechanism = pick(tables.non_battle_mechanisms, rng.random)
     return mechanism, triage, [_condition(rng, tables, tables.non_battle[triage], "other")], "other"
 
 
 def disease(rng: random.Random, tables: Tables) -> tuple[str, str, list[dict[str, Any]], str]:
-    triage = tables.dnbi_triage["disease"].pick(rng)
+    triage = pick(tables.dnbi_triage["disease"], rng.random)
     if rng.random() < tables.psychiatric_share:
         return (
             "psychological",
@@ -88,9 +90,9 @@ def precedence(tables: Tables, triage: str, region: str, category: int) -> str |
 def _condition(
     rng: random.Random, tables: Tables, options: Choice[ConditionOption], region: str
 ) -> dict[str, Any]:
-    (code, display), site, from_region = options.pick(rng)
+    (code, display), site, from_region = pick(options, rng.random)
     if from_region:
-        site = tables.sites[region].pick(rng)
+        site = pick(tables.sites[region], rng.random)
     return {
         "code": code,
         "display": display,

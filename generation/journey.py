@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import cache
 from math import sqrt
 
+from generation.fastops import pick
 from generation.tables import Choice, Tables, Triangle
 
 IN_THEATRE = ("R1", "R2", "R3")
@@ -26,8 +27,9 @@ Outcome = tuple[Timeline, str, str | None, int]  # timeline, outcome, facility, 
 
 def killed_in_action(rng: random.Random, tables: Tables, t0: int) -> Outcome:
     """Death before reaching any facility; time of death after F5's profile."""
-    low, high = tables.kia_minutes.pick(rng)
-    died = t0 + max(1, int(rng.uniform(low, high) * MINUTE))
+    low, high = pick(tables.kia_minutes, rng.random)
+    # rng.uniform(low, high) inlined: Random.uniform computes exactly this.
+    died = t0 + max(1, int((low + (high - low) * rng.random()) * MINUTE))
     return [(t0, "POI", "injury"), (died, "POI", "death")], "KIA", None, died
 
 
@@ -50,7 +52,7 @@ def journey(
     if category == "battle_injury" and triage == "T1":
         key = _pick_with_timeliness(rng, tables, choice, first_leg)
     else:
-        key = choice.pick(rng)
+        key = pick(choice, r)
     outcome, path = _route(key, roles)
     if skip_r1 and len(path) > 1:
         path = path[1:]  # helicopter straight to surgery
@@ -80,20 +82,35 @@ def _pick_with_timeliness(
     rng: random.Random, tables: Tables, choice: Choice[str], first_leg: int
 ) -> str:
     minutes = first_leg / MINUTE
-    factor = next(f for limit, f in tables.dow_timeliness if minutes <= limit)
+    for limit, step_factor in tables.dow_timeliness:  # the first step the leg fits in
+        if minutes <= limit:
+            factor = step_factor
+            break
+    else:
+        raise ValueError(f"no DOW timeliness step for {minutes} minutes")
     weights = [probability * (factor if dow else 1.0) for probability, dow in _dow_weights(choice)]
     draw = rng.random() * sum(weights)
-    for key, weight in zip(choice.values, weights, strict=True):
-        draw -= weight
+    for i, key in enumerate(choice.values):  # by index: zip(strict=True) is a generic call
+        draw -= weights[i]
         if draw < 0:
             return key
     return choice.values[-1]
 
 
-@cache
+# By the table's identity: a frozen dataclass hashes all its fields (interpreted) on
+# every lookup. Each entry keeps its table alive, so an id is never reused while cached.
+_DOW_WEIGHTS: dict[int, tuple[Choice[str], tuple[tuple[float, bool], ...]]] = {}
+
+
 def _dow_weights(choice: Choice[str]) -> tuple[tuple[float, bool], ...]:
     """(probability, is a death of wounds) of each outcome: fixed per table."""
-    return tuple((choice.probability(key), key.startswith("DOW")) for key in choice.values)
+    found = _DOW_WEIGHTS.get(id(choice))
+    if found is None:
+        if len(_DOW_WEIGHTS) >= 256:  # tables of many scenarios in a long-lived process
+            _DOW_WEIGHTS.clear()
+        weights = tuple((choice.probability(key), key.startswith("DOW")) for key in choice.values)
+        found = _DOW_WEIGHTS[id(choice)] = (choice, weights)
+    return found[1]
 
 
 def _finish(

@@ -27,8 +27,9 @@ BUILD_DIR = ROOT / ".build" / "native"
 MANIFEST = BUILD_DIR / "sources.json"
 PURE_OPTION = "medgen-pure"  # python -X medgen-pure
 
-# Per-patient code: records and everything they call, and the file formats. Not
-# tables.py: mypyc cannot compile its Generic class (and it runs once per job anyway).
+# Per-patient code: records and everything they call, and the file formats; and the
+# plan, which every render worker builds before its first chunk. Not tables.py: mypyc
+# cannot compile its Generic class (and it runs once per job anyway).
 COMPILED = (
     "generation/records.py",
     "generation/detail.py",
@@ -37,6 +38,9 @@ COMPILED = (
     "generation/people.py",
     "generation/injuries.py",
     "generation/journey.py",
+    "generation/fastops.py",
+    "generation/clock.py",
+    "generation/plan.py",
     "generation/writers/formats.py",
     "generation/writers/fhir.py",
 )

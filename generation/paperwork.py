@@ -7,6 +7,7 @@ import random
 from typing import Any
 
 from generation.clinical import ClinicalTables, Signs, Weights, grid_reference
+from generation.fastops import float_text
 
 MECHANISM_WORDS = {
     "explosive": "blast/fragmentation",
@@ -81,7 +82,7 @@ class Atmist:
             "treatment": self.displays[:given],
             "text": (
                 f"{self.head}RR {breathing} HR {heart_rate} SpO2 {spo2} "
-                f"BP {systolic}/{diastolic} GCS {gcs} T {temperature} | T {treatment}"
+                f"BP {systolic}/{diastolic} GCS {gcs} T {float_text(temperature)} | T {treatment}"
             ),
         }
 

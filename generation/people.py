@@ -7,6 +7,7 @@ import re
 from datetime import date
 from functools import cache
 
+from generation.fastops import pick, zero_padded
 from generation.tables import Nation, Tables
 
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
@@ -23,20 +24,34 @@ def person(rng: random.Random, tables: Tables, nation: Nation, injury_day: date)
     female = r() < tables.scenario.female_share
     sex = 1 if female else 0
     family = int(r() * len(nation.family[0]))
-    age = tables.ages.pick(rng)
+    age = pick(tables.ages, r)
     given = nation.given[sex]
     name = {"given": given[int(r() * len(given))], "family": nation.family[sex][family]}
-    born = birth_date(rng, injury_day, age).isoformat()
-    blood_group = nation.blood_groups.pick(rng)
+    born = birth_date(rng, injury_day, age)
+    blood_group = pick(nation.blood_groups, r)
     number = service_number(rng, _template(nation.service_number))
-    rank = tables.ranks_by_age[age].pick(rng)
+    rank = pick(tables.ranks_by_age[age], r)
     return name, "female" if female else "male", born, age, blood_group, number, rank
 
 
-def birth_date(rng: random.Random, on: date, age: int) -> date:
-    """A birth date that makes the person exactly `age` years old on `on`."""
+def birth_date(rng: random.Random, on: date, age: int) -> str:
+    """A birth date (ISO) that makes the person exactly `age` years old on `on`."""
     latest, span = _birth_window(on, age)
-    return date.fromordinal(latest - int(rng.random() * span))
+    return _iso_date(latest - int(rng.random() * span))
+
+
+_ISO_DATES: dict[int, str] = {}
+
+
+def _iso_date(ordinal: int) -> str:
+    """The ISO text of a day, remembered: building a date to write it costs more than
+    looking it up, and a scenario's birth dates span a few ten thousand days."""
+    text = _ISO_DATES.get(ordinal)
+    if text is None:
+        text = date.fromordinal(ordinal).isoformat()
+        if len(_ISO_DATES) < 200_000:  # bounded across scenarios in a long-lived process
+            _ISO_DATES[ordinal] = text
+    return text
 
 
 @cache
@@ -59,7 +74,7 @@ def service_number(rng: random.Random, parts: tuple[tuple[str, int, int], ...]) 
     out = []
     for kind, length, scale in parts:
         if kind == "#":
-            out.append(str(int(r() * scale)).zfill(length))
+            out.append(zero_padded(int(r() * scale), length))
         elif kind == "@":
             out.append("".join([_LETTERS[int(r() * 23)] for _ in range(length)]))
         else:

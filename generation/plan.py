@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generation import reference
+from generation.fastops import below, exponential, pick
 from generation.scenario import CATEGORIES, Scenario, SpecialEvent
 from generation.tables import Choice, Tables, compile_tables, local_day_offset
 
@@ -39,7 +40,9 @@ BATTLE, NON_BATTLE, DISEASE = 0, 1, 2
 EVENT_TYPECODES = {"category": "b", "warfare": "b", "front": "h", "kind": "b", "size": "i"}
 
 
-@dataclass(frozen=True)
+# Not frozen: compiled with mypyc, a frozen dataclass cannot be unpickled (its
+# __setattr__ refuses). Nothing changes a plan once it is built.
+@dataclass
 class Plan:
     """Exactly `total` casualties in time order, plus their events."""
 
@@ -82,7 +85,12 @@ def make_plan(scenario: Scenario, seed: int, tables: Tables | None = None) -> Pl
 
 def allocate(total: int, weights: list[float]) -> list[int]:
     """Largest-remainder allocation: integers proportional to weights summing to total."""
-    scale = total / sum(weights)
+    # sum() by hand: compiled, mypyc types sum() of floats as an int. The same additions in
+    # the same order as sum()'s float loop (0.0 + w0 + w1 ...), so the same scale.
+    weight_sum = 0.0
+    for weight in weights:
+        weight_sum += weight
+    scale = total / weight_sum
     exact = [w * scale for w in weights]
     counts = [math.floor(x) for x in exact]
     by_remainder = sorted(range(len(weights)), key=lambda i: (counts[i] - exact[i], i))
@@ -144,8 +152,9 @@ class _PlanBuilder:
     def add_day(self, day: int, count: int, specials: list[tuple[SpecialEvent, int]]) -> None:
         keys: list[int] = []
         per_category = [0, 0, 0]
+        r = self.rng.random
         for _ in range(count):
-            per_category[self.category.pick(self.rng)] += 1
+            per_category[pick(self.category, r)] += 1
         for event, size in specials:
             if size:
                 self.add_special(day, event, size, keys)
@@ -177,7 +186,7 @@ class _PlanBuilder:
             size = round(median * math.exp(self.rng.gauss(0, 0.6)))
             return KIND_MASCAL, max(low, min(high, size))
         extra_mean = max(0.0, (spec["event_size_mean"] - 1) * self.intensity["cluster"])
-        extra = int(self.rng.expovariate(1 / extra_mean)) if extra_mean > 0 else 0
+        extra = int(exponential(self.rng, 1 / extra_mean)) if extra_mean > 0 else 0
         return (KIND_GROUP if extra else KIND_SINGLE), 1 + extra
 
     def add_special(self, day: int, event: SpecialEvent, size: int, keys: list[int]) -> None:
@@ -215,8 +224,8 @@ class _PlanBuilder:
             hours = (
                 self.tables.warfare_hours[warfare] if category == BATTLE else self.tables.dnbi_hours
             )
-            hour = hours.pick(rng)
-        local = (hour * 3600 + rng.randrange(3600) - self.start_offset) % DAY
+            hour = pick(hours, rng.random)
+        local = (hour * 3600 + below(rng, 3600) - self.start_offset) % DAY
         day_start, day_end = day * DAY, (day + 1) * DAY - 1
         first = day_start + local
         if window is None:

@@ -10,17 +10,27 @@ import _random
 import gc
 import hashlib
 import random
-from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from generation import injuries, journey, people
+from generation import injuries, journey, people, reference
+from generation.clock import Clock
 from generation.detail import Casualty, clinical_detail
-from generation.plan import BATTLE, DISEASE, KIND_NAMES, NON_BATTLE, SPECIAL_KINDS, Plan
+from generation.fastops import pick, zero_padded
+from generation.plan import (
+    BATTLE,
+    DISEASE,
+    KIND_MASCAL,
+    KIND_NAMES,
+    NON_BATTLE,
+    SPECIAL_KINDS,
+    Plan,
+)
 from generation.tables import Tables
 
 STREAM_BITS = 22  # patients per seed: 4M > the 2M maximum
 _seed = _random.Random.seed
 _SPECIAL_KINDS = frozenset(SPECIAL_KINDS.values())
+_MASCAL_KINDS = (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])  # as Plan.is_mass_casualty
 Record = dict[str, Any]
 
 
@@ -51,6 +61,11 @@ class _Factory:
         self.id_prefix = f"EX-{tag}-"
         self.naval = tuple(name == "naval" for name in tables.warfare_names)
         self.rng = random.Random(0)  # re-seeded for every patient: see record()
+        # Plan.is_mass_casualty's rule, read here once: from compiled code a call into the
+        # plan (interpreted) costs more than the test itself.
+        self.mascal_threshold: int = reference.warfare()["mascal"]["threshold"]
+        self.kia_probability: float = tables.scenario.kia_probability
+        self.mascal_kia_probability: float = tables.scenario.mascal_kia_probability
 
     def record(self, plan: Plan, index: int) -> Record:
         tables, clock, rng = self.tables, self.clock, self.rng
@@ -65,13 +80,15 @@ class _Factory:
         category = plan.event_category[event]
         warfare = plan.event_warfare[event]
         front = plan.event_front[event]
-        mascal = plan.is_mass_casualty(event)
-        nation = tables.nations[tables.front_nations[front].pick(rng)]
+        kind = plan.event_kind[event]
+        mascal = kind in _MASCAL_KINDS or plan.event_size[event] >= self.mascal_threshold
+        nation = tables.nations[pick(tables.front_nations[front], rng.random)]
         name, sex, born, age, blood_group, number, rank = people.person(
             rng, tables, nation, clock.date(t0)
         )
         unit = people.unit(rng, tables, front, nation.code, self.naval[warfare])
-        killed = category == BATTLE and rng.random() < self._kia_probability(mascal)
+        kia_probability = self.mascal_kia_probability if mascal else self.kia_probability
+        killed = category == BATTLE and rng.random() < kia_probability
         mechanism, triage, conditions, region = self._injury(rng, category, warfare, killed)
         precedence = injuries.precedence(tables, triage, region, category)
         category_name = injuries.CATEGORY_NAMES[category]
@@ -80,13 +97,13 @@ class _Factory:
         )
         assert when == timeline[-1][0]  # the outcome is the last step: its time is written
         times = [clock.iso(t) for t, _, _ in timeline]
+        # By index, not zip(strict=True): compiled, that zip is a generic call.
         entries = [
-            {"time": at, "facility": place, "event": step}
-            for at, (_, place, step) in zip(times, timeline, strict=True)
+            {"time": times[i], "facility": place, "event": step}
+            for i, (_, place, step) in enumerate(timeline)
         ]
-        kind = plan.event_kind[event]
         record: Record = {
-            "id": f"{self.id_prefix}{index + 1:07d}",
+            "id": self.id_prefix + zero_padded(index + 1, 7),
             "sequence": index + 1,
             "exercise": True,
             "nationality": nation.code,
@@ -103,7 +120,7 @@ class _Factory:
             "warfare_type": tables.warfare_names[warfare],
             "mechanism": mechanism,
             "injury_time": times[0],
-            "event_id": f"E{event + 1:06d}",
+            "event_id": "E" + zero_padded(event + 1, 6),
             "mass_casualty": mascal,
             "special_event": KIND_NAMES[kind] if kind in _SPECIAL_KINDS else None,
             "conditions": conditions,
@@ -115,7 +132,7 @@ class _Factory:
             "outcome_time": times[-1],
         }
         if tables.scenario.clinical_detail:
-            record.update(self._detail(rng, record, region, timeline, entries))
+            self._detail(rng, record, region, timeline, times, entries)
         return record
 
     def _detail(
@@ -124,9 +141,10 @@ class _Factory:
         record: Record,
         region: str,
         timeline: journey.Timeline,
+        times: list[str],
         entries: list[dict[str, Any]],
-    ) -> dict[str, Any]:
-        """The clinical detail fields; re-triage goes onto the timeline `entries`."""
+    ) -> None:
+        """Adds the clinical detail fields; re-triage goes onto the timeline `entries`."""
         casualty = Casualty(
             age=record["age"],
             sex=record["sex"],
@@ -141,8 +159,7 @@ class _Factory:
             outcome=record["outcome"],
             injury_time=record["injury_time"],
         )
-        times = [entry["time"] for entry in entries]
-        return clinical_detail(rng, self.tables, self.clock.iso, casualty, timeline, times, entries)
+        clinical_detail(rng, self.tables, self.clock, casualty, timeline, times, entries, record)
 
     def _journey(
         self,
@@ -158,10 +175,6 @@ class _Factory:
         assert precedence is not None  # only the killed have none
         return journey.journey(rng, self.tables, category, triage, precedence, t0)
 
-    def _kia_probability(self, mascal: bool) -> float:
-        scenario = self.tables.scenario
-        return scenario.mascal_kia_probability if mascal else scenario.kia_probability
-
     def _injury(
         self, rng: random.Random, category: int, warfare: int, killed: bool
     ) -> tuple[str, str, list[dict[str, Any]], str]:
@@ -170,34 +183,3 @@ class _Factory:
         if category == DISEASE:
             return injuries.disease(rng, self.tables)
         return injuries.battle_injury(rng, self.tables, warfare, killed)
-
-
-_HOUR_MINUTE = tuple(f"T{m // 60:02d}:{m % 60:02d}:" for m in range(1440))
-_SECOND = tuple(f"{s:02d}Z" for s in range(60))
-
-
-class Clock:
-    """Formats offsets from the scenario start as ISO 8601 UTC, fast."""
-
-    def __init__(self, start: datetime) -> None:
-        start = start.astimezone(UTC).replace(microsecond=0)
-        self.midnight = start.replace(hour=0, minute=0, second=0)
-        self.offset = int((start - self.midnight).total_seconds())
-        self._days: dict[int, str] = {}
-        self._dates: dict[int, date] = {}
-
-    def date(self, seconds: int) -> date:
-        day = (seconds + self.offset) // 86_400
-        found = self._dates.get(day)
-        if found is None:
-            found = self._dates[day] = (self.midnight + timedelta(days=day)).date()
-        return found
-
-    def iso(self, seconds: int) -> str:
-        at = seconds + self.offset
-        day = at // 86_400  # not divmod: compiled, two integer operations beat a call
-        rest = at - day * 86_400
-        prefix = self._days.get(day)
-        if prefix is None:
-            prefix = self._days[day] = (self.midnight + timedelta(days=day)).strftime("%Y-%m-%d")
-        return prefix + _HOUR_MINUTE[rest // 60] + _SECOND[rest % 60]

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 import generation
+from generation import fastops
 from generation.journey import triangular
-from generation.tables import triangle
+from generation.tables import Choice, triangle
 from generation.writers.formats import csv_row, render_csv
 from tests.engine.conftest import scenario
 
@@ -89,3 +90,59 @@ def test_a_plan_pickled_and_restored_gives_the_same_records() -> None:
     generation.generate_chunk(plan, 0, 20)  # fills the tables' memos too
     restored = pickle.loads(pickle.dumps(plan))
     assert generation.generate_chunk(restored, 0, 200) == generation.generate_chunk(plan, 0, 200)
+
+
+def awkward_floats() -> list[float]:
+    """Exact halves and tenths' boundaries, their neighbours, negatives, and noise."""
+    rng = random.Random(11)
+    values = [k / 2 for k in range(-41, 42)] + [k / 4 for k in range(-200, 201)]
+    values += [k / 20 for k in range(-900, 901)]  # k/20 ties only where a float holds them
+    values += [rng.uniform(-50, 200) for _ in range(20_000)]
+    values += [rng.uniform(33.0, 41.5) for _ in range(20_000)]
+    values += [-0.0, 0.0, 0.04, -0.04, 0.05, -0.05, 0.49999999999999994, -0.49999999999999994]
+    nudged = [x + d for x in values[:2_000] for d in (1e-12, -1e-12)]
+    return values + nudged + [float.fromhex("0x1.0000000000001p-1")]
+
+
+def test_round_half_even_is_round() -> None:
+    for x in awkward_floats():
+        assert fastops.round_half_even(x) == round(x), x
+
+
+def test_round_tenths_is_round_to_one_digit() -> None:
+    for x in awkward_floats():
+        expected = round(x, 1)
+        got = fastops.round_tenths(x)
+        assert got == expected and str(got) == str(expected), x
+
+
+def test_pick_draws_what_choice_pick_draws() -> None:
+    choices: list[Choice[Any]] = [
+        Choice.of({"a": 1, "b": 2, "c": 3}),  # integer weights
+        Choice.of([("x", 0.1), ("y", 0.0), ("z", 0.35), ("w", 2.5)]),
+        Choice.of([(n, 1.0 / (n + 1)) for n in range(40)]),
+        Choice.of([("only", 1.0)]),
+    ]
+    for choice in choices:
+        for seed in range(500):
+            expected = choice.pick(random.Random(seed))
+            assert fastops.pick(choice, random.Random(seed).random) == expected
+
+
+def test_below_and_exponential_draw_what_random_draws() -> None:
+    for n in (1, 2, 3, 7, 3600, 1 << 20, 10**12 + 7):
+        a, b = random.Random(n), random.Random(n)
+        assert [fastops.below(a, n) for _ in range(200)] == [b.randrange(n) for _ in range(200)]
+    for rate in (0.5, 1 / 3.7, 2.0):
+        a, b = random.Random(5), random.Random(5)
+        drawn = [fastops.exponential(a, rate) for _ in range(200)]
+        assert drawn == [b.expovariate(rate) for _ in range(200)]
+
+
+def test_zero_padded_and_float_text_write_what_format_and_str_write() -> None:
+    for number in (0, 7, 42, 99_999, 100_000, 1_234_567, 12_345_678):
+        for width in (1, 5, 6, 7):
+            assert fastops.zero_padded(number, width) == f"{number:0{width}d}"
+    for value in (-0.0, 0.0, 36.6, 36.6, 41.5, 1e-7, 1e22, 0.1 + 0.2, -3.0):
+        assert fastops.float_text(value) == str(value)
+    assert fastops.float_text(0.0) == "0.0" and fastops.float_text(-0.0) == "-0.0"
