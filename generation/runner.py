@@ -7,6 +7,7 @@ flat however many patients are requested.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
 from collections import deque
@@ -183,7 +184,31 @@ _worker_state: dict[str, Any] = {}
 
 def _init_worker(work: _Work) -> None:
     # Runs once per worker process.
+    _keep_freed_memory()
     _worker_state["plan"], _worker_state["formats"] = work.plan(), work.formats
+
+
+# glibc's mallopt parameters (malloc.h).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+def _keep_freed_memory() -> None:
+    """Let a render worker reuse the memory of one chunk's output for the next.
+
+    A chunk renders to megabytes of bytes; glibc serves such blocks with fresh mmap()s
+    and returns them on free, so every chunk pays page faults for all of its output
+    again (measured: ~1 s of system time per 100K patients, a tenth of the CPU). Served
+    from the heap and kept there instead, the same pages are reused; a worker's memory
+    is then its largest chunk, a few tens of MB. Only in render workers (processes of
+    our own), only where glibc's mallopt exists.
+    """
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_MMAP_THRESHOLD, 64 << 20)
+    mallopt(_M_TRIM_THRESHOLD, 256 << 20)
 
 
 def _render_in_worker(start: int, stop: int) -> tuple[list[bytes], Summary]:
