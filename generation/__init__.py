@@ -4,7 +4,7 @@ Plain Python: no Django, no settings, no environment, no wall clock, no global r
 Same scenario and seed give byte-identical files. See docs/engine-api.md.
 """
 
-__version__ = "0.2.0"  # cached compiled tables are keyed by it
+__version__ = "0.3.0"  # cached compiled tables are keyed by it
 
 from generation import native
 

@@ -54,8 +54,8 @@ def journey(
     else:
         key = pick(choice, r)
     outcome, path = _route(key, roles)
-    if skip_r1 and len(path) > 1:
-        path = path[1:]  # helicopter straight to surgery
+    if skip_r1:  # flown straight to surgery: the first leg above was drawn to R2
+        path = path[1:] if len(path) > 1 else (present[1],)
     timeline: Timeline = [(t0, "POI", "injury")]
     now, here = _after(t0, first_leg), path[0]
     timeline.append((now, here, "arrival"))

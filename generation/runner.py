@@ -8,6 +8,7 @@ flat however many patients are requested.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import json
 import multiprocessing
 from collections import deque
@@ -69,7 +70,14 @@ def generate(
     report = on_progress or (lambda progress: None)
     report(Progress("planning", 0, scenario.total_patients))
     if tables is not None and tables.scenario != scenario:
-        raise ValueError("tables were compiled from a different scenario")
+        differing = [
+            f.name
+            for f in dataclasses.fields(scenario)
+            if getattr(scenario, f.name) != getattr(tables.scenario, f.name)
+        ]
+        raise ValueError(
+            f"tables were compiled from a different scenario (differs in {', '.join(differing)})"
+        )
     tables = tables or compile_tables(scenario)
     total = scenario.total_patients  # exact: the plan always holds this many
     writers = [FileWriter(fmt.filename, sink(fmt.filename), fmt.content_type) for fmt in chosen]

@@ -224,6 +224,9 @@ class Validator:
                 weights.append((key, weight))
         if not weights and not self.issues:
             self.error("warfare", "at least one warfare type needs a weight above 0")
+        # Canonical order: a document's key order (which a JSONB round trip changes) must
+        # not change the scenario, its cache key or the patients.
+        weights.sort(key=lambda item: WARFARE_TYPES.index(item[0]))
         total = sum(w for _, w in weights)
         return tuple((k, w / total) for k, w in weights) if weights else None
 
@@ -333,7 +336,8 @@ class Validator:
         shares = self.shares(path, raw)
         if shares is None or any(code not in known for code in shares):
             return None
-        return tuple((code, share) for code, share in shares.items() if share > 0)
+        # Sorted by code: key order in the document must not matter (see warfare()).
+        return tuple((code, share) for code, share in sorted(shares.items()) if share > 0)
 
     def demographics(self) -> float:
         raw = self.doc.get("demographics", {})

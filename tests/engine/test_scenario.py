@@ -130,3 +130,21 @@ def test_it_never_crashes_on_arbitrary_documents(document: dict[str, object]) ->
         generation.Scenario.from_dict(document)
     except generation.ScenarioError as error:
         assert error.issues and all(str(issue) for issue in error.issues)
+
+
+def test_key_order_in_the_document_does_not_change_the_scenario_or_the_patients() -> None:
+    # PostgreSQL's jsonb reorders object keys: a job read back from the database must be
+    # the scenario that was saved (same cache key, same patients), whatever the order.
+    document = generation.load_preset("drone-front") | {"total_patients": 200}
+    reordered = dict(document)
+    reordered["warfare"] = dict(reversed(list(document["warfare"].items())))
+    reordered["fronts"] = [
+        front | {"nationalities": dict(reversed(list(front["nationalities"].items())))}
+        for front in document["fronts"]
+    ]
+    assert list(reordered["warfare"]) != list(document["warfare"])
+    first = generation.Scenario.from_dict(document)
+    second = generation.Scenario.from_dict(reordered)
+    assert first == second and first.to_dict() == second.to_dict()
+    plan, again = generation.make_plan(first, 3), generation.make_plan(second, 3)
+    assert generation.generate_chunk(plan, 0, 200) == generation.generate_chunk(again, 0, 200)
