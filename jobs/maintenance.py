@@ -61,7 +61,10 @@ def recover_jobs() -> list[Job]:
     for job in Job.objects.filter(status=Job.Status.RUNNING):
         if _worker_is_dead(job, registered, cutoff) and recover_job(job):
             recovered.append(job)
-    for job in Job.objects.filter(status=Job.Status.QUEUED):
+    # A job just submitted is in the database a moment before its RQ entry (it is queued
+    # when the transaction commits): only older ones can have been lost by Redis.
+    settled = timezone.now() - timedelta(seconds=settings.JOB_REQUEUE_GRACE_SECONDS)
+    for job in Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=settled):
         if not RQJob.exists(tasks.rq_job_id(job), connection=connection):
             log.warning("job %s was queued in the database but not in Redis: re-queued", job.id)
             tasks.enqueue(job)

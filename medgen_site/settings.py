@@ -216,6 +216,8 @@ MEDGEN_ENGINE_WORKERS = env_int("MEDGEN_ENGINE_WORKERS", min(2, os.cpu_count() o
 MEDGEN_PROGRESS_INTERVAL = float(os.environ.get("MEDGEN_PROGRESS_INTERVAL", "0.25"))
 JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 30)  # 0 keeps jobs forever
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)  # no heartbeat for this long = dead
+# A queued job missing from Redis is re-queued only once it is this old (see maintenance).
+JOB_REQUEUE_GRACE_SECONDS = env_int("JOB_REQUEUE_GRACE_SECONDS", 30)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)  # a job whose worker died is re-run once
 JOB_MAINTENANCE_INTERVAL = env_int("JOB_MAINTENANCE_INTERVAL", 600)  # seconds, in workers
 # Bearer token for /metrics (Prometheus); empty: staff sessions only.

@@ -86,10 +86,21 @@ def test_it_recovers_a_registered_worker_that_went_silent(
 
 def test_it_requeues_jobs_that_redis_lost(make_job: Any, redis_db: Any, burst_worker: Any) -> None:
     job = make_job()
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=1))
     redis_db.flushdb()
 
     assert recover_jobs() == [job]
     assert redis_db.exists(f"rq:job:medgen-{job.id}-1")
+
+
+def test_a_job_submitted_a_moment_ago_is_not_requeued_before_its_commit_queues_it(
+    make_job: Any, redis_db: Any
+) -> None:
+    job = make_job()  # in tests, on-commit callbacks (the enqueue) have not run
+    redis_db.flushdb()
+
+    assert recover_jobs() == []
+    assert not redis_db.exists(f"rq:job:medgen-{job.id}-1")
 
 
 def test_it_does_not_recover_a_job_twice(make_job: Any) -> None:
