@@ -14,6 +14,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.shared_memory import SharedMemory
 from typing import Any, BinaryIO
 
 from generation import __version__
@@ -147,9 +148,17 @@ class _Work:
         return make_plan(self.scenario, self.seed, self.tables)
 
 
+Bodies = Sequence[bytes | memoryview]
+
+
 def _rendered(
     work: _Work, chunk_size: int, workers: int
-) -> Iterator[tuple[bool, tuple[list[bytes], Summary]]]:
+) -> Iterator[tuple[bool, tuple[Bodies, Summary]]]:
+    """Each chunk's rendered bodies and counts, in order; `True` with the first chunk.
+
+    The bodies are valid only until the next chunk is asked for: they may be views of a
+    shared buffer that the next chunk is rendered into.
+    """
     total = work.scenario.total_patients
     ranges = [(start, min(start + chunk_size, total)) for start in range(0, total, chunk_size)]
     if workers <= 1 or len(ranges) == 1:
@@ -158,20 +167,127 @@ def _rendered(
             yield i == 0, render_range(plan, work.formats, start, stop)
         return
     context = _process_context()
-    # Each worker plans for itself as it starts (the plan is deterministic), so planning
-    # runs on the workers' cores while this process starts them and queues the chunks,
-    # instead of before them; and this process never holds a plan.
-    with context.Pool(workers, initializer=_init_worker, initargs=(work,)) as pool:
-        pending: deque[Any] = deque()
-        written = 0
-        for bounds in ranges:
-            pending.append(pool.apply_async(_render_in_worker, bounds))
-            if len(pending) > 2 * workers:  # bounded look-ahead keeps memory flat
-                yield written == 0, pending.popleft().get()
+    in_flight = 2 * workers + 1  # bounded look-ahead keeps memory flat
+    slots = _Slots.reserve(min(in_flight, len(ranges)), _slot_size(work.formats, chunk_size))
+    try:
+        # Each worker plans for itself as it starts (the plan is deterministic), so
+        # planning runs on the workers' cores while this process starts them and queues
+        # the chunks, instead of before them; and this process never holds a plan.
+        with context.Pool(workers, initializer=_init_worker, initargs=(work,)) as pool:
+            pending: deque[tuple[int, Any]] = deque()
+            written = 0
+            for i, (start, stop) in enumerate(ranges):
+                slot = i % in_flight if slots else -1
+                name = slots.name(slot) if slots else None
+                pending.append((slot, pool.apply_async(_render_in_worker, (start, stop, name))))
+                if len(pending) == in_flight:
+                    yield from _received(written == 0, *pending.popleft(), slots)
+                    written += 1
+            while pending:
+                yield from _received(written == 0, *pending.popleft(), slots)
                 written += 1
-        while pending:
-            yield written == 0, pending.popleft().get()
-            written += 1
+    finally:
+        if slots:
+            slots.remove()
+
+
+def _received(
+    first: bool, slot: int, result: Any, slots: _Slots | None
+) -> Iterator[tuple[bool, tuple[Bodies, Summary]]]:
+    """One chunk's result, its bodies read in place from its slot if they were put there.
+
+    The views are released once the consumer asks for the next chunk (or stops), so the
+    slot can be rendered into again and finally closed.
+    """
+    bodies, lengths, summary = result.get()
+    if bodies is not None or slots is None:
+        yield first, (bodies, summary)
+        return
+    views = slots.views(slot, lengths)
+    try:
+        yield first, (views, summary)
+    finally:
+        for view in views:
+            view.release()
+
+
+# Room per slot for the estimated output of a chunk, and some more: a chunk that does not
+# fit is sent back through the pool's pipe instead, correct but slower.
+_SLOT_MARGIN = 1.25
+_MB = 1 << 20
+
+
+def _slot_size(formats: Sequence[str], chunk_size: int) -> int:
+    per_patient = sum(_BYTES_PER_PATIENT.get(name, 5_000) for name in formats)
+    wanted = int(per_patient * chunk_size * _SLOT_MARGIN)
+    return max(_MB, -(-wanted // _MB) * _MB)
+
+
+class _Slots:
+    """Shared-memory buffers that render workers write chunks into, one per chunk in flight.
+
+    A chunk returned through the pool is pickled by the worker, read from the pipe 64 KB at
+    a time and unpickled again here: three copies of megabytes and much of this process's
+    CPU. Written into a slot, it is copied once, by the worker, and read here in place.
+    The same slots serve the whole run, so their pages are faulted in once, not per chunk.
+    """
+
+    def __init__(self, blocks: list[SharedMemory]) -> None:
+        self._blocks = blocks
+
+    @classmethod
+    def reserve(cls, count: int, size: int) -> _Slots | None:
+        """`count` slots of `size` bytes, or None where shared memory cannot be had.
+
+        Their memory is reserved up front: a worker writing into a page of a full
+        /dev/shm (Docker gives 64 MB) would die of SIGBUS, not get an error.
+        """
+        blocks: list[SharedMemory] = []
+        try:
+            for _ in range(count):
+                blocks.append(SharedMemory(create=True, size=size))
+                _reserve_pages(blocks[-1], size)
+        except OSError:
+            cls(blocks).remove()
+            return None
+        return cls(blocks)
+
+    def name(self, slot: int) -> str:
+        return self._blocks[slot].name
+
+    def views(self, slot: int, lengths: list[int]) -> list[memoryview]:
+        buffer = _buffer(self._blocks[slot])
+        views, offset = [], 0
+        for length in lengths:
+            views.append(buffer[offset : offset + length])
+            offset += length
+        return views
+
+    def remove(self) -> None:
+        for block in self._blocks:
+            block.close()
+            block.unlink()
+
+
+def _buffer(block: SharedMemory) -> memoryview:
+    buffer = block.buf
+    if buffer is None:  # only once closed
+        raise ValueError(f"shared memory {block.name} is closed")
+    return buffer
+
+
+def _reserve_pages(block: SharedMemory, size: int) -> None:
+    """Allocate the block's memory now (posix_fallocate), raising OSError if there is none."""
+    try:
+        fallocate = ctypes.CDLL(None, use_errno=True).posix_fallocate
+    except (OSError, AttributeError):
+        return  # no such call here; nor, then, a tmpfs that fills up under us
+    descriptor = getattr(block, "_fd", -1)
+    if descriptor < 0:
+        return
+    error = fallocate(descriptor, ctypes.c_int64(0), ctypes.c_int64(size))
+    if error:
+        raise OSError(error, f"cannot reserve {size} bytes of shared memory")
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
@@ -219,8 +335,31 @@ def _keep_freed_memory() -> None:
     mallopt(_M_TRIM_THRESHOLD, 256 << 20)
 
 
-def _render_in_worker(start: int, stop: int) -> tuple[list[bytes], Summary]:
-    return render_range(_worker_state["plan"], _worker_state["formats"], start, stop)
+def _render_in_worker(
+    start: int, stop: int, slot: str | None
+) -> tuple[list[bytes] | None, list[int], Summary]:
+    """Render a chunk into the shared slot `slot` and return its lengths, if it fits;
+    else return the bodies themselves."""
+    bodies, summary = render_range(_worker_state["plan"], _worker_state["formats"], start, stop)
+    lengths = [len(body) for body in bodies]
+    if slot is None:
+        return bodies, lengths, summary
+    buffer = _buffer(_attached(slot))
+    if sum(lengths) > len(buffer):
+        return bodies, lengths, summary
+    offset = 0
+    for body, length in zip(bodies, lengths, strict=True):
+        buffer[offset : offset + length] = body
+        offset += length
+    return None, lengths, summary
+
+
+def _attached(slot: str) -> SharedMemory:
+    """The worker's mapping of a slot, opened once and kept for the rest of the run."""
+    blocks: dict[str, SharedMemory] = _worker_state.setdefault("slots", {})
+    if slot not in blocks:
+        blocks[slot] = SharedMemory(name=slot)
+    return blocks[slot]
 
 
 def _write_manifest(

@@ -27,7 +27,8 @@ class FileWriter:
         self._hash = hashlib.sha256()
         self._size = 0
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
+        """Append `data`; a view is read only during the call (it may be reused after)."""
         if data:
             self._sink.write(data)
             self._hash.update(data)

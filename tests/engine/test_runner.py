@@ -1,0 +1,149 @@
+"""Render workers hand chunks over in shared memory: same bytes, nothing left behind."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import generation
+from generation import runner
+from tests.engine.conftest import scenario
+
+SHARED_MEMORY = Path("/dev/shm")
+
+
+class MemorySink:
+    """Collects the bytes written to each file name."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def __call__(self, name: str) -> io.BytesIO:
+        files = self.files
+
+        class Capture(io.BytesIO):
+            def close(self) -> None:
+                files[name] = self.getvalue()
+                super().close()
+
+        return Capture()
+
+
+def run(workers: int, **options: Any) -> dict[str, bytes]:
+    sink = MemorySink()
+    generation.generate(
+        scenario(total_patients=600),
+        seed=3,
+        sink=sink,
+        formats=("json", "csv"),
+        chunk_size=50,
+        workers=workers,
+        **options,
+    )
+    return sink.files
+
+
+def shared_segments() -> set[str]:
+    return {path.name for path in SHARED_MEMORY.glob("psm_*")}
+
+
+@pytest.fixture
+def chunks_read_in_place(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the chunks this process read from a shared slot rather than the pipe."""
+    read: list[int] = []
+    views = runner._Slots.views
+
+    def counted(self: runner._Slots, slot: int, lengths: list[int]) -> list[memoryview]:
+        read.append(slot)
+        return views(self, slot, lengths)
+
+    monkeypatch.setattr(runner._Slots, "views", counted)
+    return read
+
+
+@pytest.fixture
+def no_segment_left() -> Iterator[None]:
+    if not SHARED_MEMORY.is_dir():
+        pytest.skip("no /dev/shm to inspect here")
+    before = shared_segments()
+    yield
+    assert shared_segments() - before == set()
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict[str, bytes]:
+    return run(workers=1)
+
+
+def test_chunks_from_workers_are_read_in_place_and_match_one_process(
+    reference: dict[str, bytes], chunks_read_in_place: list[int], no_segment_left: None
+) -> None:
+    assert run(workers=2) == reference
+    assert len(chunks_read_in_place) == 600 // 50
+    assert set(chunks_read_in_place) == set(range(2 * 2 + 1))  # the slots are reused
+
+
+def test_a_chunk_too_big_for_its_slot_comes_through_the_pipe_unchanged(
+    reference: dict[str, bytes],
+    chunks_read_in_place: list[int],
+    no_segment_left: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(runner, "_slot_size", lambda formats, chunk_size: 1)
+    assert run(workers=2) == reference
+    assert chunks_read_in_place == []
+
+
+def test_without_shared_memory_to_reserve_chunks_come_through_the_pipe(
+    reference: dict[str, bytes],
+    chunks_read_in_place: list[int],
+    no_segment_left: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def full(block: Any, size: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(runner, "_reserve_pages", full)
+    assert run(workers=2) == reference
+    assert chunks_read_in_place == []
+
+
+def test_a_cancelled_run_leaves_no_shared_memory(no_segment_left: None) -> None:
+    asked = iter(range(100))
+    with pytest.raises(generation.Cancelled):
+        run(workers=2, should_stop=lambda: next(asked) >= 3)
+
+
+def test_a_failing_sink_leaves_no_shared_memory_and_its_error_propagates(
+    no_segment_left: None,
+) -> None:
+    class Full(io.BytesIO):
+        def write(self, data: Any) -> int:
+            if self.tell() > 100_000:
+                raise OSError(28, "No space left on device")
+            return super().write(data)
+
+    with pytest.raises(OSError, match="No space left"):
+        generation.generate(
+            scenario(total_patients=600),
+            seed=3,
+            sink=lambda name: Full(),
+            formats=("json", "csv"),
+            chunk_size=50,
+            workers=2,
+        )
+
+
+def test_slots_reserve_their_memory_up_front_and_are_removed_after(
+    no_segment_left: None,
+) -> None:
+    slots = runner._Slots.reserve(2, 1 << 20)
+    assert slots is not None
+    try:
+        assert (SHARED_MEMORY / slots.name(1)).stat().st_blocks * 512 >= 1 << 20
+    finally:
+        slots.remove()
