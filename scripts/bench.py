@@ -1,7 +1,7 @@
 """`make bench`: generation speed and memory through the real command, then the job path.
 
 Prints patients/s, wall time, the peak RSS of the largest process, and the peak
-proportional set size (PSS) of the whole process tree sampled every 20 ms (PSS counts
+proportional set size (PSS) of the whole process tree sampled every 250 ms (PSS counts
 pages shared between forked workers once, so it is the memory the run really uses).
 """
 
@@ -110,8 +110,13 @@ class PssSampler(threading.Thread):
         self.peak = 0
         self._stop_event = threading.Event()
 
+    # Reading smaps_rollup walks a process's page tables under its memory lock: every
+    # 20 ms it cost the measured run ~1 s of 6 on two cores. Memory is flat over a run,
+    # so a quarter-second sample finds the same plateau.
+    INTERVAL = 0.25
+
     def run(self) -> None:
-        while not self._stop_event.wait(0.02):
+        while not self._stop_event.wait(self.INTERVAL):
             self.peak = max(self.peak, sum(_pss(pid) for pid in _tree(self.pid)))
 
     def stop(self) -> None:
