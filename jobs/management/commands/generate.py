@@ -20,7 +20,7 @@ BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = "Generate synthetic exercise casualties into files (JSON, NDJSON, CSV) and a manifest."
+    help = "Generate synthetic exercise casualties into files (JSON, NDJSON, CSV, FHIR) + manifest."
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
 
@@ -34,7 +34,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, help="random seed (default: the scenario's, else derived from it)"
         )
-        parser.add_argument("--format", default="json,csv", help="comma-separated: json,csv,ndjson")
+        parser.add_argument(
+            "--format", default="json,csv", help="comma-separated: json,csv,ndjson,fhir"
+        )
         parser.add_argument("--out", type=Path, help="output directory (created if missing)")
         parser.add_argument("--chunk-size", type=int, default=1000, help="patients per chunk")
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes")
