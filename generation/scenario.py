@@ -108,9 +108,6 @@ class Care:
     def transit_window(self, leg: str, precedence: str) -> Window:
         return _lookup(self.transit)[(leg, precedence)]
 
-    def holding_window(self, role: str, precedence: str) -> Window:
-        return _lookup(self.holding)[(role, precedence)]
-
 
 @cache
 def _lookup(
