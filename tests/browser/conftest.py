@@ -37,8 +37,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DATABASE = "medgen_browser"
-REDIS_DB = 14
+# Parallel test runs on one machine (several work trees) pick their own with these.
+DATABASE = os.environ.get("BROWSER_DATABASE_NAME", "medgen_browser")
+REDIS_DB = int(os.environ.get("BROWSER_REDIS_DB", "14"))
 USERNAME, PASSWORD = "alice", "alice-browser-password"
 
 
