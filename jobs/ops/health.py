@@ -13,7 +13,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from jobs import stats
+from jobs.infra import stats
 
 log = logging.getLogger(__name__)
 

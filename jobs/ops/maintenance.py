@@ -21,9 +21,9 @@ from django.utils import timezone
 from rq.job import Job as RQJob
 from rq.worker import Worker
 
-from jobs import progress, storage, tasks
-from jobs.models import Job
-from jobs.worker import WORKER_NAME_SEPARATOR
+from jobs.infra import storage
+from jobs.runs import progress, tasks, worker_names
+from jobs.runs.models import Job
 
 log = logging.getLogger(__name__)
 LOCK_KEY = "jobs:maintenance-lock"
@@ -117,9 +117,8 @@ def _worker_is_dead(job: Job, registered: set[str], cutoff: datetime) -> bool:
     # or it ran on this machine and its process is gone (JobWorker names carry host + pid).
     if job.worker_name not in registered or (job.heartbeat_at or job.created_at) < cutoff:
         return True
-    host, _, rest = job.worker_name.partition(WORKER_NAME_SEPARATOR)
-    pid = rest.split(WORKER_NAME_SEPARATOR, 1)[0]
-    return host == socket.gethostname() and pid.isdigit() and not _process_exists(int(pid))
+    host, pid = worker_names.parse(job.worker_name)
+    return host == socket.gethostname() and pid is not None and not _process_exists(pid)
 
 
 def _process_exists(pid: int) -> bool:

@@ -18,9 +18,9 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 
-from jobs import stats
-from jobs.models import Job
-from jobs.tasks import QUEUE
+from jobs.infra import stats
+from jobs.runs.models import Job
+from jobs.runs.tasks import QUEUE
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 Sample = tuple[str, float]  # (labels, value), labels like '{status="queued"}' or ""

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import time
-import uuid
 from typing import Any
 
 from django.conf import settings
 from rq.worker import SimpleWorker
 
 import generation
+from jobs.ops.maintenance import run_maintenance
+from jobs.runs import worker_names
+from jobs.runs.tasks import release_connections
 
 log = logging.getLogger(__name__)
-WORKER_NAME_SEPARATOR = "~"
 
 
 class JobWorker(SimpleWorker):
@@ -23,14 +22,14 @@ class JobWorker(SimpleWorker):
 
     No fork per job: a forked child would share the parent's database pool. RQ calls
     `run_maintenance_tasks` when the worker starts and every maintenance interval, so a
-    job left running by a dead worker is noticed then (see jobs.maintenance). The engine's
+    job left running by a dead worker is noticed then (see jobs.ops.maintenance). The engine's
     reference tables are loaded when the worker starts (`warm_up`), not by its first job.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("maintenance_interval", settings.JOB_MAINTENANCE_INTERVAL)
         if len(args) < 2 and not kwargs.get("name"):
-            kwargs["name"] = default_name()
+            kwargs["name"] = worker_names.build()
         super().__init__(*args, **kwargs)
 
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
@@ -38,9 +37,6 @@ class JobWorker(SimpleWorker):
         warm_up()
 
     def run_maintenance_tasks(self) -> None:
-        from jobs.maintenance import run_maintenance
-        from jobs.tasks import release_connections
-
         starting = self.last_cleaned_at is None
         super().run_maintenance_tasks()
         try:
@@ -56,9 +52,3 @@ def warm_up() -> None:
     started = time.perf_counter()
     generation.reference.warm()
     log.info("reference data loaded in %.0f ms", (time.perf_counter() - started) * 1000)
-
-
-def default_name() -> str:
-    """host~pid~random: lets recovery on the same machine see that the process is gone."""
-    sep = WORKER_NAME_SEPARATOR
-    return f"{socket.gethostname()}{sep}{os.getpid()}{sep}{uuid.uuid4().hex[:8]}"

@@ -28,10 +28,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from pyzipper.zipfile_aes import WZ_AES_V2
 
-from jobs import storage
-from jobs.models import Job
-from jobs.responses import StreamedResponse
-from jobs.views import get_job_for_user
+from jobs.infra import storage
+from jobs.infra.responses import StreamedResponse
+from jobs.runs.models import Job
+from jobs.runs.views import get_job_for_user
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -67,7 +67,7 @@ def download_encrypted_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
     form = ArchivePasswordForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
         status = 400 if form.is_bound else 200
-        return render(request, "jobs/archive.html", {"job": job, "form": form}, status=status)
+        return render(request, "results/archive.html", {"job": job, "form": form}, status=status)
     password = form.cleaned_data["password"].encode("utf-8")
     stream = encrypted_zip_stream(members, password)
     response = StreamedResponse(stream, content_type="application/zip")

@@ -29,9 +29,9 @@ from django.utils.safestring import SafeString, mark_safe
 from qrcode.image.svg import SvgPathImage
 
 from generation.vocabulary import CATEGORY_LABELS
-from jobs import card_fhir, line_seek
-from jobs.models import Job, JobOutput
-from jobs.views import get_job_for_user
+from jobs.results import card_fhir, line_seek
+from jobs.runs.models import Job, JobOutput
+from jobs.runs.views import get_job_for_user
 
 CARDS_PER_PAGE = 48
 # In order of preference: JSON parses fastest, a FHIR Bundle is ~8 times a record's size.
@@ -75,7 +75,7 @@ def casualty_cards(request: HttpRequest, job_id: UUID) -> HttpResponse:
     form = CardRangeForm({"start": request.GET.get("from"), "end": request.GET.get("to")})
     if not form.is_valid():
         context = {"job": job, "form": form, "cards": []}
-        return render(request, "jobs/cards.html", context, status=400)
+        return render(request, "results/cards.html", context, status=400)
     first = form.cleaned_data["start"] or 1
     last = min(form.cleaned_data["end"] or job.total, job.total)
     records = PatientRange(source, first, max(last, first - 1))
@@ -89,7 +89,7 @@ def casualty_cards(request: HttpRequest, job_id: UUID) -> HttpResponse:
         "last": last,
         "range_query": _range_query(request),
     }
-    return render(request, "jobs/cards.html", context)
+    return render(request, "results/cards.html", context)
 
 
 def _source(job: Job) -> JobOutput:

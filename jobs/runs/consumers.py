@@ -7,8 +7,8 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from jobs import progress
-from jobs.models import Job
+from jobs.runs import progress
+from jobs.runs.models import Job
 
 
 class JobProgressConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]

@@ -17,7 +17,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
-from jobs.models import Job
+from jobs.runs.models import Job
 
 log = logging.getLogger(__name__)
 

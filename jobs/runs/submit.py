@@ -8,8 +8,8 @@ from typing import Any
 from django.db import transaction
 
 import generation
-from jobs import tasks
-from jobs.models import Job
+from jobs.runs import tasks
+from jobs.runs.models import Job
 
 
 def submit_job(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from typing import IO, Any
 
 import django_rq
@@ -13,8 +11,10 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
 import generation
-from jobs import progress, scenarios, stats, storage
-from jobs.models import Job, JobOutput
+from jobs.infra import stats, storage
+from jobs.runs import progress, worker_names
+from jobs.runs.models import Job, JobOutput
+from jobs.scenarios import cached
 
 log = logging.getLogger(__name__)
 QUEUE = "default"
@@ -74,7 +74,7 @@ def _generate(job: Job) -> None:
         scenario = generation.Scenario.from_dict(job.scenario)
         result = generation.generate(
             scenario,
-            tables=scenarios.tables_for(scenario),
+            tables=cached.tables_for(scenario),
             seed=job.seed,
             sink=sink,
             formats=job.formats,
@@ -127,4 +127,5 @@ def _fail(job: Job, error: str) -> None:
 def _worker_name() -> str:
     current: Any = rq.get_current_job()
     name = getattr(current, "worker_name", None) if current else None
-    return name or f"{socket.gethostname()}.{os.getpid()}"
+    # Outside RQ (tests, scripts) the name is built as a worker would build its own.
+    return name or worker_names.build()

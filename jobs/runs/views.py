@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 import generation
-from jobs import progress, scenarios, storage
-from jobs.forms import ScenarioForm
-from jobs.models import Job, ScenarioConfig, ScenarioVersion
-from jobs.responses import StreamedFileResponse, StreamedResponse
-from jobs.submit import submit_job
+from jobs.runs import progress
+from jobs.runs.models import Job
+from jobs.runs.submit import submit_job
+from jobs.scenario_form.form import ScenarioForm
+from jobs.scenarios import cached
+from jobs.scenarios.models import ScenarioConfig, ScenarioVersion
 
 
 def get_job_for_user(request: HttpRequest, job_id: UUID) -> Job:
@@ -27,7 +28,7 @@ def get_job_for_user(request: HttpRequest, job_id: UUID) -> Job:
 
 def job_list(request: HttpRequest) -> HttpResponse:
     jobs = Job.objects.filter(owner=request.user).prefetch_related("outputs")
-    return render(request, "jobs/job_list.html", {"jobs": jobs[:200]})
+    return render(request, "runs/job_list.html", {"jobs": jobs[:200]})
 
 
 def job_new(request: HttpRequest) -> HttpResponse:
@@ -43,10 +44,10 @@ def job_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "presets": generation.preset_catalog(),
-        "saved_scenarios": scenarios.saved_catalog(request.user),
+        "saved_scenarios": cached.saved_catalog(request.user),
         "source": source,
     }
-    return render(request, "jobs/job_new.html", context)
+    return render(request, "runs/job_new.html", context)
 
 
 def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
@@ -57,7 +58,7 @@ def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
         "outputs": job.outputs.all(),
         "scenario_json": json.dumps(job.scenario, indent=2, ensure_ascii=False),
     }
-    return render(request, "jobs/job_detail.html", context)
+    return render(request, "runs/job_detail.html", context)
 
 
 def job_status(request: HttpRequest, job_id: UUID) -> JsonResponse:
@@ -76,7 +77,7 @@ def job_result(request: HttpRequest, job_id: UUID) -> HttpResponse:
     """The summary and download links: the same partial the page renders when done."""
     job = get_job_for_user(request, job_id)
     context = {"job": job, "outputs": job.outputs.all()}
-    return render(request, "jobs/partials/result.html", context)
+    return render(request, "runs/partials/result.html", context)
 
 
 @require_POST
@@ -104,29 +105,9 @@ def job_save_scenario(request: HttpRequest, job_id: UUID) -> HttpResponse:
     return redirect("job_detail", job_id=job.id)
 
 
-def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse:
-    job = get_job_for_user(request, job_id)
-    output = get_object_or_404(job.outputs, name=name)
-    handle = output.file.open("rb")
-    return StreamedFileResponse(
-        handle, as_attachment=True, filename=output.name, content_type=output.content_type
-    )
-
-
-def download_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    job = get_job_for_user(request, job_id)
-    outputs = list(job.outputs.all())
-    if job.status != Job.Status.COMPLETED or not outputs:
-        raise Http404("This job has no files yet.")
-    members = [(f"medgen-{job.id}/{o.name}", o.file.name) for o in outputs]
-    response = StreamedResponse(storage.zip_stream(members), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="medgen-{job.id}.zip"'
-    return response
-
-
 def _initial_document(
     request: HttpRequest,
-) -> tuple[dict[str, Any] | None, scenarios.SavedScenario | None]:
+) -> tuple[dict[str, Any] | None, cached.SavedScenario | None]:
     """Form values to start from: ?from=<job id>, ?scenario=<saved id> or ?preset=<name>.
 
     The second value is the saved scenario the values came from, if any.
@@ -138,7 +119,7 @@ def _initial_document(
             raise Http404("No such job.") from None
         return ScenarioForm.initial_from_document(job.scenario), None
     if saved_id := request.GET.get("scenario"):
-        saved = scenarios.lookup(int(saved_id), owner=request.user) if saved_id.isdigit() else None
+        saved = cached.lookup(int(saved_id), owner=request.user) if saved_id.isdigit() else None
         if saved is None:
             raise Http404("No such saved scenario.")
         return ScenarioForm.initial_from_document(saved.document), saved
@@ -147,9 +128,9 @@ def _initial_document(
     return None, None
 
 
-def _posted_source(request: HttpRequest) -> scenarios.SavedScenario | None:
+def _posted_source(request: HttpRequest) -> cached.SavedScenario | None:
     """The saved scenario version the posted form started from (the user's own only)."""
     version_id = request.POST.get("scenario_version", "")
     mine = ScenarioVersion.objects.select_related("config").filter(config__owner=request.user)
     row = mine.filter(pk=version_id).first() if version_id.isdigit() else None
-    return None if row is None else scenarios.snapshot(row)
+    return None if row is None else cached.snapshot(row)

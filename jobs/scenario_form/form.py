@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.forms.forms import NON_FIELD_ERRORS
 
 import generation
-from jobs.form_fields import (
+from jobs.scenario_form.fields import (
     CATEGORIES,
     ENVIRONMENT,
     FORM_KEYS,
@@ -51,7 +51,7 @@ from jobs.form_fields import (
     warfare_initial,
     warfare_weights,
 )
-from jobs.form_rows import (
+from jobs.scenario_form.rows import (
     BaseEventFormSet,
     BaseFrontFormSet,
     EventFormSet,

@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.forms import NON_FIELD_ERRORS
 
-from jobs.form_fields import (
+from jobs.scenario_form.fields import (
     EVENT_TYPES,
     MAX_DAYS,
     MAX_PATIENTS,

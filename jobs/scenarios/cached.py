@@ -29,11 +29,11 @@ from django.core.cache import cache
 from redis import RedisError
 
 import generation
-from jobs import stats
-from jobs.models import ScenarioConfig, ScenarioVersion
+from jobs.infra import stats
+from jobs.scenarios.models import ScenarioConfig, ScenarioVersion
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = 2  # bump when a cached shape changes
+CACHE_VERSION = 3  # bump when a cached shape changes (3: SavedScenario moved to this module)
 CACHE_TTL = 24 * 3600
 DELETED = 2**62  # tombstone: larger than any version, so nothing moves the pointer back
 _ADVANCE = """

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from jobs.models import ScenarioVersion
+from jobs.scenarios.models import ScenarioVersion
 
 MISSING = object()
 

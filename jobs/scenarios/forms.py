@@ -9,9 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 import generation
-from jobs.form_fields import parse_scenario_json, read_scenario_upload
-from jobs.forms import ScenarioForm
-from jobs.models import ScenarioConfig
+from jobs.scenario_form.fields import parse_scenario_json, read_scenario_upload
+from jobs.scenario_form.form import ScenarioForm
+from jobs.scenarios.models import ScenarioConfig
 
 NAME_LENGTH = 200
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jobs import scenario_views as views
+from jobs.scenarios import views
 
 urlpatterns = [
     path("", views.scenario_list, name="scenario_list"),

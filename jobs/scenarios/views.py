@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,15 +18,15 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
 import generation
-from jobs import scenario_diff
-from jobs.models import Job, ScenarioConfig, ScenarioVersion
-from jobs.scenario_forms import (
+from jobs.scenarios import diff
+from jobs.scenarios.forms import (
     ImportForm,
     SavedScenarioForm,
     ScenarioMetaForm,
     free_name,
     normalise,
 )
+from jobs.scenarios.models import ScenarioConfig, ScenarioVersion
 
 
 def _get_scenario_for_user(request: HttpRequest, scenario_id: int) -> ScenarioConfig:
@@ -58,7 +59,10 @@ def scenario_edit(request: HttpRequest, scenario_id: int) -> HttpResponse:
 
 def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
     config = _get_scenario_for_user(request, scenario_id)
-    jobs = Job.objects.filter(owner=request.user, scenario_version__config=config)
+    # Jobs sit above saved scenarios (a job points at the version it came from), so the
+    # model is looked up by name, as that foreign key does, rather than imported upwards.
+    job_model = apps.get_model("jobs", "Job")
+    jobs = job_model.objects.filter(owner=request.user, scenario_version__config=config)
     context = {
         "config": config,
         "jobs": jobs.select_related("scenario_version")[:20],
@@ -73,8 +77,8 @@ def scenario_history(request: HttpRequest, scenario_id: int) -> HttpResponse:
     old, new = _compared(request, config, versions)
     context = {"config": config, "versions": versions, "old": old, "new": new}
     if old and new:
-        context["changes"] = scenario_diff.changes(old, new)
-        context["diff"] = scenario_diff.unified(old, new)
+        context["changes"] = diff.changes(old, new)
+        context["diff"] = diff.unified(old, new)
     return render(request, "scenarios/scenario_history.html", context)
 
 

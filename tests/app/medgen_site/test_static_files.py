@@ -20,7 +20,7 @@ from tests.app.asgi_requests import asgi_get
 
 pytestmark = pytest.mark.asyncio
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TEN_YEARS = "max-age=315360000, public, immutable"
 
 

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from jobs.maintenance import apply_retention
 from jobs.models import Job, JobOutput
+from jobs.ops.maintenance import apply_retention
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -44,7 +44,7 @@ def test_readyz_fails_when_redis_is_down(client: Any, settings: Any) -> None:
 
 
 def test_readyz_fails_when_the_database_is_down(client: Any, monkeypatch: Any) -> None:
-    from jobs import health
+    from jobs.ops import health
 
     def refuse() -> None:
         raise OSError("connection refused")

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from jobs import scenarios, stats
+from jobs.infra import stats
+from jobs.scenarios import cached
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,8 +66,8 @@ def test_it_counts_scenario_lookups(admin_client: Any, staff: Any, document: Any
     from jobs.models import ScenarioConfig
 
     config = ScenarioConfig.objects.create(owner=staff, name="A", document=document())
-    scenarios.lookup(config.pk)
-    scenarios.lookup(config.pk)
+    cached.lookup(config.pk)
+    cached.lookup(config.pk)
 
     lines = _lines(_metrics(admin_client))
 

@@ -14,9 +14,9 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from rq.worker import Worker
 
-from jobs import storage
-from jobs.maintenance import recover_jobs
+from jobs.infra import storage
 from jobs.models import Job
+from jobs.ops.maintenance import recover_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,7 +108,7 @@ def test_it_does_not_recover_a_job_twice(make_job: Any) -> None:
     stale_copy = Job.objects.get(pk=job.pk)
     recover_jobs()
 
-    from jobs.maintenance import recover_job
+    from jobs.ops.maintenance import recover_job
 
     assert recover_job(stale_copy) is False
 

@@ -89,7 +89,7 @@ def test_it_marks_a_job_failed_with_the_reason_and_no_files(
 
 
 def test_it_does_not_run_a_job_twice(make_job: Any, burst_worker: Any) -> None:
-    from jobs import tasks
+    from jobs.runs import tasks
 
     job = make_job()
     burst_worker()

@@ -41,7 +41,7 @@ def test_a_starting_worker_loads_the_reference_data(burst_worker: Any) -> None:
 def test_a_second_job_in_the_same_worker_does_not_reload_it(
     make_job: Any, burst_worker: Any, monkeypatch: Any
 ) -> None:
-    from jobs import tasks
+    from jobs.runs import tasks
 
     after_each_job: list[dict[str, int]] = []
     run_job = tasks.run_job

@@ -16,8 +16,8 @@ from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
 
 from generation import reference
-from jobs import card_fhir, cards, line_seek
 from jobs.models import Job, JobOutput
+from jobs.results import card_fhir, cards, line_seek
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 
-from jobs import storage
+from jobs.infra import storage
+from jobs.infra.responses import StreamedResponse
 from jobs.models import Job
-from jobs.responses import StreamedResponse
 
 pytestmark = pytest.mark.django_db
 

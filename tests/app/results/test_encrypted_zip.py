@@ -20,7 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.views.debug import ExceptionReporter
 
-from jobs import storage
+from jobs.infra import storage
 from jobs.models import Job
 
 pytestmark = pytest.mark.django_db

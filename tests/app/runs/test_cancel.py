@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 
-from jobs import tasks
 from jobs.models import Job
+from jobs.runs import tasks
 
 pytestmark = pytest.mark.django_db
 

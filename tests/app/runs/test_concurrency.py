@@ -16,7 +16,7 @@ from django.db import connection, connections
 
 from generation.scenario import WARFARE_TYPES
 from jobs.models import Job
-from jobs.submit import submit_job
+from jobs.runs.submit import submit_job
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 import generation
-from jobs.forms import ScenarioForm
 from jobs.models import Job
+from jobs.scenario_form.form import ScenarioForm
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from jobs import progress
 from jobs.models import Job
+from jobs.runs import progress
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 import generation
-from jobs.form_fields import parse_nationalities
-from jobs.forms import ENVIRONMENT, FORMATS, WARFARE_TYPES, ScenarioForm
+from jobs.scenario_form.fields import parse_nationalities
+from jobs.scenario_form.form import ENVIRONMENT, FORMATS, WARFARE_TYPES, ScenarioForm
 
 
 def post_data(preset: str = "battalion-exercise", **changes: Any) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from jobs import scenarios
 from jobs.models import Job, ScenarioConfig
+from jobs.scenarios import cached
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_it_fills_the_form_from_a_saved_scenario(
 def test_it_records_the_version_a_job_came_from(
     alice_client: Any, alice: Any, document: Any
 ) -> None:
-    from jobs.forms import ScenarioForm
+    from jobs.scenario_form.form import ScenarioForm
 
     saved = ScenarioConfig.objects.create(owner=alice, name="Mine", document=document())
     data = ScenarioForm.data_from_initial(ScenarioForm.initial_from_document(saved.document))
@@ -74,7 +74,7 @@ def test_it_keeps_bobs_scenarios_from_alice(alice_client: Any, bob: Any, documen
 
 
 def test_it_ignores_a_posted_version_of_bobs(alice_client: Any, bob: Any, document: Any) -> None:
-    from jobs.forms import ScenarioForm
+    from jobs.scenario_form.form import ScenarioForm
 
     saved = ScenarioConfig.objects.create(owner=bob, name="Bob's", document=document())
     data = ScenarioForm.data_from_initial(ScenarioForm.initial_from_document(saved.document))
@@ -88,13 +88,13 @@ def test_it_ignores_a_posted_version_of_bobs(alice_client: Any, bob: Any, docume
 def test_it_invalidates_the_cached_catalogue_on_save_and_delete(
     alice: Any, document: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    assert scenarios.saved_catalog(alice) == []
-    assert cache.get(scenarios.catalog_key(alice.pk), version=scenarios.CACHE_VERSION) == []
+    assert cached.saved_catalog(alice) == []
+    assert cache.get(cached.catalog_key(alice.pk), version=cached.CACHE_VERSION) == []
 
     with django_capture_on_commit_callbacks(execute=True):
         saved = ScenarioConfig.objects.create(owner=alice, name="One", document=document())
-    assert [s["name"] for s in scenarios.saved_catalog(alice)] == ["One"]
+    assert [s["name"] for s in cached.saved_catalog(alice)] == ["One"]
 
     with django_capture_on_commit_callbacks(execute=True):
         saved.delete()
-    assert scenarios.saved_catalog(alice) == []
+    assert cached.saved_catalog(alice) == []

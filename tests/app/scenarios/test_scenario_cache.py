@@ -10,15 +10,16 @@ import pytest
 from django.core.cache import cache
 
 import generation
-from jobs import scenarios, stats
+from jobs.infra import stats
 from jobs.models import ScenarioConfig
+from jobs.scenarios import cached
 from tests.conftest import ROOT
 
 
 def _lookup_elsewhere(worker_env: dict[str, str], config_id: int) -> str:
     """The version another process's lookup returns ("None" for no scenario)."""
     code = (
-        f"from jobs import scenarios; s = scenarios.lookup({config_id}); "
+        f"from jobs.scenarios import cached; s = cached.lookup({config_id}); "
         "print(s.version if s else None, s.document['total_patients'] if s else '')"
     )
     command = [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code]
@@ -35,17 +36,17 @@ def test_the_next_read_in_another_process_sees_an_edit(
 ) -> None:
     config = ScenarioConfig.objects.create(owner=alice, name="A", document=document())
     assert _lookup_elsewhere(worker_env, config.pk) == "1 300"
-    assert scenarios.lookup(config.pk).version == 1  # now cached here too
+    assert cached.lookup(config.pk).version == 1  # now cached here too
 
     config.revise("A", "", document(total_patients=450))
 
     assert _lookup_elsewhere(worker_env, config.pk) == "2 450"
-    assert scenarios.lookup(config.pk).document["total_patients"] == 450
+    assert cached.lookup(config.pk).document["total_patients"] == 450
 
     config.delete()
 
     assert _lookup_elsewhere(worker_env, config.pk) == "None"
-    assert scenarios.lookup(config.pk) is None
+    assert cached.lookup(config.pk) is None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,9 +55,9 @@ def test_a_slow_reader_cannot_put_back_an_older_version(alice: Any, document: An
     config.revise("A", "", document(total_patients=450))
 
     # A reader that loaded version 1 from the database before the edit committed.
-    scenarios._advance(config.pk, 1)
+    cached._advance(config.pk, 1)
 
-    assert scenarios.lookup(config.pk).version == 2
+    assert cached.lookup(config.pk).version == 2
 
 
 @pytest.mark.django_db
@@ -67,9 +68,9 @@ def test_it_counts_hits_and_misses(
         config = ScenarioConfig.objects.create(owner=alice, name="A", document=document())
     cache.clear()
 
-    assert scenarios.lookup(config.pk, owner=alice).version == 1
-    assert scenarios.lookup(config.pk, owner=alice).version == 1
-    assert scenarios.lookup(config.pk, owner=bob) is None  # cached, but not bob's
+    assert cached.lookup(config.pk, owner=alice).version == 1
+    assert cached.lookup(config.pk, owner=alice).version == 1
+    assert cached.lookup(config.pk, owner=bob) is None  # cached, but not bob's
 
     assert stats.cache_counts()["scenario"] == (2, 1)
 
@@ -78,9 +79,9 @@ def test_it_counts_hits_and_misses(
 def test_it_compiles_a_scenarios_tables_once(document: Any) -> None:
     scenario = generation.Scenario.from_dict(document())
 
-    first = scenarios.tables_for(scenario)
-    second = scenarios.tables_for(generation.Scenario.from_dict(document()))
-    other = scenarios.tables_for(generation.Scenario.from_dict(document(total_patients=301)))
+    first = cached.tables_for(scenario)
+    second = cached.tables_for(generation.Scenario.from_dict(document()))
+    other = cached.tables_for(generation.Scenario.from_dict(document(total_patients=301)))
 
     assert first == second and first.scenario == scenario
     assert other.scenario != scenario
@@ -91,10 +92,10 @@ def test_it_compiles_a_scenarios_tables_once(document: Any) -> None:
 @pytest.mark.django_db
 def test_another_worker_gets_the_tables_from_redis(document: Any) -> None:
     scenario = generation.Scenario.from_dict(document())
-    compiled = scenarios.tables_for(scenario)
-    scenarios.clear_process_tables()  # as if another worker process asked
+    compiled = cached.tables_for(scenario)
+    cached.clear_process_tables()  # as if another worker process asked
 
-    assert scenarios.tables_for(scenario) == compiled
+    assert cached.tables_for(scenario) == compiled
     assert stats.cache_counts()["tables"] == (1, 1)
 
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 import generation
-from jobs.forms import ScenarioForm
 from jobs.models import Job, ScenarioConfig
-from jobs.submit import submit_job
+from jobs.runs.submit import submit_job
+from jobs.scenario_form.form import ScenarioForm
 
 pytestmark = pytest.mark.django_db
 

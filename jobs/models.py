@@ -1,0 +1,17 @@
+"""Django's one models module per app: the models live with their sub-packages.
+
+Importing this module registers every model of the `jobs` app; migrations and
+`apps.get_model("jobs", ...)` see them under the app label `jobs` as before the move.
+"""
+
+from jobs.runs.models import Job, JobOutput, JobQuerySet
+from jobs.scenarios.models import ScenarioConfig, ScenarioConfigQuerySet, ScenarioVersion
+
+__all__ = [
+    "Job",
+    "JobOutput",
+    "JobQuerySet",
+    "ScenarioConfig",
+    "ScenarioConfigQuerySet",
+    "ScenarioVersion",
+]
