@@ -4,9 +4,8 @@ Plain Python: no Django, no settings, no environment, no wall clock, no global r
 Same scenario and seed give byte-identical files. See docs/engine-api.md.
 """
 
-__version__ = "0.3.0"  # cached compiled tables are keyed by it
-
 from generation import native
+from generation.version import __version__
 
 native.prefer_compiled(__name__, __path__)  # before any compiled module is imported
 
@@ -18,6 +17,7 @@ from generation.runner import Cancelled, Progress, Result, generate
 from generation.scenario import Issue, Scenario, ScenarioError
 from generation.seeds import resolve_seed
 from generation.tables import Tables, compile_tables
+from generation.validation import parse_scenario
 from generation.writers import FORMATS, OutputFile
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "generate_chunk",
     "load_preset",
     "make_plan",
+    "parse_scenario",
     "preset_catalog",
     "preset_names",
     "reference",

@@ -14,8 +14,8 @@ import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-if TYPE_CHECKING:  # tables imports clinical, which imports this module
-    from generation.tables import Choice
+if TYPE_CHECKING:
+    from generation.choice import Choice
 
 T = TypeVar("T")
 

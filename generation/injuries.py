@@ -6,8 +6,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from generation.choice import Choice
 from generation.fastops import pick
-from generation.tables import Choice, ConditionOption, Tables
+from generation.tables import ConditionOption, Tables
 
 CATEGORY_NAMES = ("battle_injury", "non_battle_injury", "disease")
 

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from functools import cache
 from math import sqrt
 
+from generation.choice import Choice
 from generation.fastops import pick
-from generation.tables import Choice, Tables, Triangle
+from generation.tables import Tables, Triangle
 
 IN_THEATRE = ("R1", "R2", "R3")
 MINUTE = 60

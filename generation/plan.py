@@ -24,9 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generation import reference
+from generation.choice import Choice
 from generation.fastops import below, exponential, pick
 from generation.scenario import CATEGORIES, Scenario, SpecialEvent
-from generation.tables import Choice, Tables, compile_tables, local_day_offset
+from generation.tables import Tables, compile_tables, local_day_offset
 
 DAY = 86_400
 EVENT_BITS = 22  # room for 4M events in the packed sort key

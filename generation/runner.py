@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from multiprocessing.shared_memory import SharedMemory
 from typing import Any, BinaryIO
 
-from generation import __version__
 from generation.plan import Plan, make_plan
 from generation.records import generate_chunk
 from generation.scenario import Scenario
 from generation.summary import Summary
 from generation.tables import Tables, compile_tables
+from generation.version import __version__
 from generation.writers import FileWriter, OutputFile, get_format
 
 Sink = Callable[[str], BinaryIO]

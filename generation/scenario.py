@@ -8,7 +8,6 @@ error, never silently normalised.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -32,6 +31,11 @@ INTENSITIES = ("low", "medium", "high", "extreme")
 TEMPOS = ("sustained", "escalating", "surge", "declining", "intermittent")
 SPECIAL_EVENT_TYPES = ("offensive", "ambush", "mass_casualty")
 CATEGORIES = ("battle_injury", "non_battle_injury", "disease")
+CATEGORY_LABELS = {
+    "battle_injury": "Battle injury",
+    "non_battle_injury": "Non-battle injury",
+    "disease": "Disease",
+}
 ROLES = ("R1", "R2", "R3", "R4")
 PRECEDENCES = ("urgent", "urgent_surgical", "priority", "routine")
 TRANSIT_LEGS = ("POI-R1", "R1-R2", "R2-R3", "R3-R4")
@@ -118,7 +122,7 @@ def _lookup(
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated, immutable scenario. Build it with `Scenario.from_dict`."""
+    """A validated, immutable scenario. Build it with `generation.parse_scenario`."""
 
     total_patients: int
     days: int
@@ -139,13 +143,6 @@ class Scenario:
     name: str = ""
     title: str = ""
     description: str = ""
-
-    @classmethod
-    def from_dict(cls, document: Mapping[str, Any]) -> Scenario:
-        """Validate a scenario document; raise ScenarioError listing every problem."""
-        from generation.validation import Validator  # imports this module: bind late
-
-        return Validator(document).build()
 
     def to_dict(self) -> dict[str, Any]:
         """The normalised document (fractions, defaults filled in); JSON-ready."""

@@ -8,47 +8,20 @@ pre-resolved code/display pairs. Compiling is deterministic and pure.
 from __future__ import annotations
 
 import math
-import random
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import accumulate
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from generation import reference
+from generation.choice import Choice
 from generation.clinical import ClinicalTables, compile_clinical
 from generation.scenario import Scenario, Window
 
-T = TypeVar("T")
 Coded = tuple[str, str]  # (code, display)
 # A triangular distribution as (low, high, where the mode sits between them in [0, 1]):
 # `journey.triangular` draws from it exactly like random.Random.triangular.
 Triangle = tuple[float, float, float]
 ConditionOption = tuple[Coded, Coded | None, bool]  # condition, site, site drawn from region
-
-
-@dataclass(frozen=True)
-class Choice(Generic[T]):
-    """A weighted choice: `pick(rng)` costs one random() and one bisect."""
-
-    values: tuple[T, ...]
-    cumulative: tuple[float, ...]
-    total: float  # cumulative[-1], kept apart because every pick needs it
-
-    @classmethod
-    def of(cls, weights: dict[T, float] | list[tuple[T, float]]) -> Choice[T]:
-        pairs = list(weights.items()) if isinstance(weights, dict) else list(weights)
-        pairs = [(value, weight) for value, weight in pairs if weight > 0]
-        cumulative = tuple(accumulate(weight for _, weight in pairs))
-        return cls(tuple(value for value, _ in pairs), cumulative, cumulative[-1])
-
-    def pick(self, rng: random.Random) -> T:
-        return self.values[bisect_right(self.cumulative, rng.random() * self.total)]
-
-    def probability(self, value: T) -> float:
-        index = self.values.index(value)
-        low = self.cumulative[index - 1] if index else 0.0
-        return (self.cumulative[index] - low) / self.cumulative[-1]
 
 
 @dataclass(frozen=True)

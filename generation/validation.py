@@ -41,6 +41,11 @@ from generation.scenario import (
 )
 
 
+def parse_scenario(document: Mapping[str, Any]) -> Scenario:
+    """Validate a scenario document; raise ScenarioError listing every problem."""
+    return Validator(document).build()
+
+
 class Validator:
     """Walks a document once, recording every issue, then builds the Scenario."""
 

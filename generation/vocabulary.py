@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from generation import reference
-from generation.scenario import CATEGORIES, INTENSITIES, SPECIAL_EVENT_TYPES, TEMPOS, WARFARE_TYPES
+from generation.scenario import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    INTENSITIES,
+    SPECIAL_EVENT_TYPES,
+    TEMPOS,
+    WARFARE_TYPES,
+)
+from generation.writers import FORMATS
 
 Choices = tuple[tuple[str, str], ...]
 
-CATEGORY_LABELS = {
-    "battle_injury": "Battle injury",
-    "non_battle_injury": "Non-battle injury",
-    "disease": "Disease",
-}
 FORMAT_LABELS = {
     "json": "JSON (patients.json)",
     "csv": "CSV (patients.csv)",
@@ -48,6 +51,4 @@ def categories() -> Choices:
 
 
 def formats() -> Choices:
-    from generation.writers import FORMATS
-
     return tuple((name, FORMAT_LABELS.get(name, name)) for name in FORMATS)

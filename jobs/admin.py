@@ -80,7 +80,7 @@ class ScenarioConfigForm(forms.ModelForm):
     def clean_document(self) -> dict[str, Any]:
         document: dict[str, Any] = self.cleaned_data["document"]
         try:
-            return generation.Scenario.from_dict(document).to_dict()
+            return generation.parse_scenario(document).to_dict()
         except generation.ScenarioError as error:
             raise forms.ValidationError([str(issue) for issue in error.issues]) from None
 

@@ -173,7 +173,7 @@ def bench_compile(configs: list[Any]) -> None:
 def _scenario(config: Any) -> Any:
     import generation
 
-    return generation.Scenario.from_dict(config.document)
+    return generation.parse_scenario(config.document)
 
 
 def _timed(call: Callable[[int], Any], count: int) -> list[float]:

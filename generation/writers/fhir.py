@@ -18,7 +18,7 @@ import orjson
 
 from generation import reference
 from generation.paperwork import MECHANISM_WORDS
-from generation.vocabulary import CATEGORY_LABELS
+from generation.scenario import CATEGORY_LABELS
 
 Record = dict[str, Any]
 Json = dict[str, Any]

@@ -24,7 +24,7 @@ def submit_job(
     job keeps its own copy of the document either way. Raises generation.ScenarioError
     for an invalid document; forms validate first.
     """
-    scenario = generation.Scenario.from_dict(document)
+    scenario = generation.parse_scenario(document)
     snapshot = scenario.to_dict()
     with transaction.atomic():
         job = Job.objects.create(

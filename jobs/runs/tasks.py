@@ -71,7 +71,7 @@ def _generate(job: Job) -> None:
         progress.record(job, step.phase, step.done, step.total)
 
     try:
-        scenario = generation.Scenario.from_dict(job.scenario)
+        scenario = generation.parse_scenario(job.scenario)
         result = generation.generate(
             scenario,
             tables=cached.tables_for(scenario),

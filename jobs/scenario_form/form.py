@@ -2,7 +2,7 @@
 
 The form builds a scenario document (the keys of docs/engine-api.md) from its fields
 and two formsets (special events, fronts; see jobs.form_rows), or takes a pasted or
-uploaded JSON document instead. Either way `generation.Scenario.from_dict` has the last
+uploaded JSON document instead. Either way `generation.parse_scenario` has the last
 word, and each engine issue is shown next to the field it came from, in words a planner
 understands. Shares are typed as percentages and stored as fractions.
 
@@ -305,7 +305,7 @@ class ScenarioForm(ScenarioFields):
         """Show the engine's issues not in `shown`; keep the document if all is well."""
         complete = not self._error_count()
         try:
-            generation.Scenario.from_dict(document)
+            generation.parse_scenario(document)
         except generation.ScenarioError as error:
             for issue in error.issues:
                 if issue.path not in shown:
@@ -355,12 +355,12 @@ class ScenarioForm(ScenarioFields):
         """Whether the fields built from `initial` describe the same scenario as `document`."""
         form = cls(cls.data_from_initial(initial))
         try:
-            expected = generation.Scenario.from_dict(document).to_dict()
+            expected = generation.parse_scenario(document).to_dict()
         except generation.ScenarioError:
             return False
         if not form.is_valid():
             return False
-        actual = generation.Scenario.from_dict(form.scenario_document()).to_dict()
+        actual = generation.parse_scenario(form.scenario_document()).to_dict()
         return nearly_equal(expected, actual)
 
 

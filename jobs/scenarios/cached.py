@@ -179,7 +179,7 @@ def publish(config_id: int, owner_id: int, version: int) -> None:
 def prime_tables(document: dict[str, Any]) -> None:
     """Compile and cache a saved document's tables unless they are cached already."""
     try:
-        scenario = generation.Scenario.from_dict(document)
+        scenario = generation.parse_scenario(document)
     except generation.ScenarioError:
         return  # jobs can't be made from it either
     key = tables_key(scenario)

@@ -94,7 +94,7 @@ class ImportForm(forms.Form):
 
 def normalise(document: dict[str, Any]) -> dict[str, Any]:
     """The engine's normalised form of a document; raises generation.ScenarioError."""
-    return generation.Scenario.from_dict(document).to_dict()
+    return generation.parse_scenario(document).to_dict()
 
 
 def name_taken(owner: Any, name: str, exclude: ScenarioConfig | None = None) -> bool:

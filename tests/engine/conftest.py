@@ -11,7 +11,7 @@ from tests.documents import scenario_doc
 
 
 def scenario(**overrides: Any) -> generation.Scenario:
-    return generation.Scenario.from_dict(scenario_doc(**overrides))
+    return generation.parse_scenario(scenario_doc(**overrides))
 
 
 def records_for(sc: generation.Scenario, seed: int = 7) -> list[dict[str, Any]]:
@@ -29,5 +29,5 @@ def large_run() -> tuple[generation.Scenario, list[dict[str, Any]]]:
 @pytest.fixture(scope="session")
 def default_run() -> list[dict[str, Any]]:
     """The defaults (conventional, default injury mix and outcomes) at 20,000 patients."""
-    sc = generation.Scenario.from_dict({"total_patients": 20_000, "days": 10})
+    sc = generation.parse_scenario({"total_patients": 20_000, "days": 10})
     return records_for(sc, seed=11)

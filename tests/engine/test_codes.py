@@ -35,7 +35,7 @@ def test_the_shipped_code_table_matches_the_verified_reference(
 def test_every_code_in_the_data_tables_is_in_the_shipped_table() -> None:
     known = reference.snomed_terms()
     for preset in generation.preset_names():
-        tables = compile_tables(generation.Scenario.from_dict(generation.load_preset(preset)))
+        tables = compile_tables(generation.parse_scenario(generation.load_preset(preset)))
         for choice in tables.battle_conditions.values():
             for (code, _), site, _ in choice.values:
                 assert code in known and (site is None or site[0] in known)

@@ -24,7 +24,7 @@ def schema(name: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def canonical() -> dict[str, Any]:
     """Patient 1 of the battalion exercise at seed 1: a battle casualty evacuated to R4."""
-    sc = generation.Scenario.from_dict(generation.load_preset("battalion-exercise"))
+    sc = generation.parse_scenario(generation.load_preset("battalion-exercise"))
     plan = generation.make_plan(sc, 1)
     return next(r for r in generation.generate_chunk(plan, 0, 200) if r["outcome"] == "EVACUATED")
 
@@ -98,7 +98,7 @@ def test_every_preset_matches_the_scenario_schema_and_validates() -> None:
     for name in generation.preset_names():
         document = generation.load_preset(name)
         validator.validate(document)
-        scenario = generation.Scenario.from_dict(document)
+        scenario = generation.parse_scenario(document)
         validator.validate(scenario.to_dict())
         assert document["name"] == name
 
@@ -113,6 +113,6 @@ def test_presets_generate() -> None:
     for name in generation.preset_names():
         document = generation.load_preset(name)
         document["total_patients"] = 200
-        plan = generation.make_plan(generation.Scenario.from_dict(document), 1)
+        plan = generation.make_plan(generation.parse_scenario(document), 1)
         records = generation.generate_chunk(plan, 0, plan.total)
         assert len(records) == 200, name

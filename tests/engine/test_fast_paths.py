@@ -14,8 +14,9 @@ import pytest
 
 import generation
 from generation import fastops
+from generation.choice import Choice
 from generation.journey import triangular
-from generation.tables import Choice, triangle
+from generation.tables import triangle
 from generation.writers.formats import csv_row, render_csv
 from tests.engine.conftest import scenario
 

@@ -119,9 +119,9 @@ def _sample(name: str) -> list[Json]:
     keep their size and give 60 patients spread over the whole run."""
     doc = generation.load_preset(name)
     try:
-        scenario = generation.Scenario.from_dict({**doc, "total_patients": SAMPLE})
+        scenario = generation.parse_scenario({**doc, "total_patients": SAMPLE})
     except generation.ScenarioError:
-        scenario = generation.Scenario.from_dict(doc)
+        scenario = generation.parse_scenario(doc)
     plan = generation.make_plan(scenario, 5)
     step = max(1, plan.total // SAMPLE)
     return [generation.generate_chunk(plan, i, i + 1)[0] for i in range(0, plan.total, step)]
@@ -393,7 +393,7 @@ def test_it_maps_blood_group_and_identity(samples: dict[str, list[Json]]) -> Non
 
 def _records_without_clinical_detail() -> list[Json]:
     doc = {**generation.load_preset("battalion-exercise"), "total_patients": SAMPLE}
-    scenario = generation.Scenario.from_dict({**doc, "clinical_detail": False})
+    scenario = generation.parse_scenario({**doc, "clinical_detail": False})
     return generation.generate_chunk(generation.make_plan(scenario, 5), 0, SAMPLE)
 
 
@@ -545,7 +545,7 @@ def test_it_is_a_registered_format_that_generate_writes() -> None:
         return files.setdefault(name, Sink())
 
     doc = {**generation.load_preset("battalion-exercise"), "total_patients": 40}
-    scenario = generation.Scenario.from_dict(doc)
+    scenario = generation.parse_scenario(doc)
     generation.generate(scenario, seed=3, sink=sink, formats=("fhir",), chunk_size=16)
     lines = files["patients.fhir.ndjson"].getvalue().decode().splitlines()
     assert len(lines) == 40 and all(json.loads(line)["type"] == "collection" for line in lines)

@@ -126,7 +126,7 @@ def test_it_genders_family_names_where_the_language_does() -> None:
 
 
 def test_a_scenario_can_be_all_disease() -> None:
-    sc = generation.Scenario.from_dict(
+    sc = generation.parse_scenario(
         {
             "total_patients": 300,
             "injury_mix": {"battle_injury": 0, "non_battle_injury": 0, "disease": 1},

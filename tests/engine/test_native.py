@@ -25,7 +25,7 @@ def _hashes(formats: tuple[str, ...] = ("json", "csv", "ndjson", "fhir")) -> dic
     result = {}
     for name in generation.preset_names():
         document = generation.load_preset(name) | {"total_patients": 300}
-        scenario = generation.Scenario.from_dict(document)
+        scenario = generation.parse_scenario(document)
         files: dict[str, bytes] = {}
 
         def sink(filename: str, files: dict[str, bytes] = files) -> io.BytesIO:

@@ -13,7 +13,7 @@ ENGINE = Path(__file__).resolve().parents[2] / "generation"
 def test_importing_and_running_the_engine_never_loads_django() -> None:
     code = (
         "import sys, generation as g\n"
-        "sc = g.Scenario.from_dict({'total_patients': 50})\n"
+        "sc = g.parse_scenario({'total_patients': 50})\n"
         "g.generate_chunk(g.make_plan(sc, 1), 0, 50)\n"
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'\n"
     )

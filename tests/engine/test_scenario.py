@@ -12,12 +12,12 @@ from tests.engine.conftest import scenario, scenario_doc
 
 def errors(**overrides: object) -> list[str]:
     with pytest.raises(generation.ScenarioError) as caught:
-        generation.Scenario.from_dict(scenario_doc(**overrides))
+        generation.parse_scenario(scenario_doc(**overrides))
     return [str(issue) for issue in caught.value.issues]
 
 
 def test_it_fills_defaults_for_a_minimal_document() -> None:
-    sc = generation.Scenario.from_dict({"total_patients": 10})
+    sc = generation.parse_scenario({"total_patients": 10})
     assert sc.days == 8
     assert sc.start.isoformat() == "2026-03-02T06:00:00+00:00"
     assert dict(sc.warfare) == {"conventional": 1.0}
@@ -112,12 +112,12 @@ def test_it_round_trips_through_to_dict() -> None:
     sc = scenario(
         special_events=[{"type": "ambush", "day": 2, "size": [3, 9]}], environment=["fog"], seed=5
     )
-    assert generation.Scenario.from_dict(sc.to_dict()) == sc
+    assert generation.parse_scenario(sc.to_dict()) == sc
 
 
 def test_it_rejects_a_document_that_is_not_an_object() -> None:
     with pytest.raises(generation.ScenarioError, match="a scenario must be a JSON object"):
-        generation.Scenario.from_dict([1, 2])  # type: ignore[arg-type]
+        generation.parse_scenario([1, 2])  # type: ignore[arg-type]
 
 
 @given(
@@ -127,7 +127,7 @@ def test_it_rejects_a_document_that_is_not_an_object() -> None:
 )
 def test_it_never_crashes_on_arbitrary_documents(document: dict[str, object]) -> None:
     try:
-        generation.Scenario.from_dict(document)
+        generation.parse_scenario(document)
     except generation.ScenarioError as error:
         assert error.issues and all(str(issue) for issue in error.issues)
 
@@ -143,8 +143,8 @@ def test_key_order_in_the_document_does_not_change_the_scenario_or_the_patients(
         for front in document["fronts"]
     ]
     assert list(reordered["warfare"]) != list(document["warfare"])
-    first = generation.Scenario.from_dict(document)
-    second = generation.Scenario.from_dict(reordered)
+    first = generation.parse_scenario(document)
+    second = generation.parse_scenario(reordered)
     assert first == second and first.to_dict() == second.to_dict()
     plan, again = generation.make_plan(first, 3), generation.make_plan(second, 3)
     assert generation.generate_chunk(plan, 0, 200) == generation.generate_chunk(again, 0, 200)

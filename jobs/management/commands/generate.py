@@ -90,7 +90,7 @@ def _scenario(options: dict[str, Any]) -> generation.Scenario:
     if options["no_clinical"]:
         document["clinical_detail"] = False
     try:
-        return generation.Scenario.from_dict(document)
+        return generation.parse_scenario(document)
     except generation.ScenarioError as error:
         lines = "\n".join(f"  {issue}" for issue in error.issues)
         raise CommandError(f"the scenario is not valid:\n{lines}", returncode=2) from None

@@ -44,7 +44,7 @@ def test_it_creates_a_job_and_queues_it_on_commit(
     assert response.status_code == 302
     assert response["Location"] == f"/jobs/{job.id}/"
     assert (job.owner, job.status, job.total) == (alice, Job.Status.QUEUED, 1440)
-    assert generation.Scenario.from_dict(job.scenario).total_patients == 1440
+    assert generation.parse_scenario(job.scenario).total_patients == 1440
     assert len(callbacks) == 1
     assert redis_db.exists(f"rq:job:medgen-{job.id}-1")
 

@@ -27,7 +27,7 @@ def bound(data: dict[str, Any], files: dict[str, Any] | None = None) -> Scenario
 
 
 def normalised(document: dict[str, Any]) -> dict[str, Any]:
-    return generation.Scenario.from_dict(document).to_dict()
+    return generation.parse_scenario(document).to_dict()
 
 
 # -- valid input -----------------------------------------------------------------------
@@ -38,7 +38,7 @@ def test_it_builds_a_document_the_engine_accepts_from_the_defaults() -> None:
 
     assert form.is_valid(), form.errors
     document = form.scenario_document()
-    scenario = generation.Scenario.from_dict(document)
+    scenario = generation.parse_scenario(document)
     assert scenario.total_patients == 1000
     assert document["fronts"] == [{"name": "Main", "share": 1, "nationalities": {"USA": 1}}]
     assert form.formats() == ("json", "csv")
@@ -294,7 +294,7 @@ def test_it_places_engine_issues_by_their_path(monkeypatch: pytest.MonkeyPatch) 
     def reject(document: dict[str, Any]) -> None:
         raise generation.ScenarioError(issues)
 
-    monkeypatch.setattr(generation.Scenario, "from_dict", reject)
+    monkeypatch.setattr(generation, "parse_scenario", reject)
     form = bound(post_data())
 
     assert form.errors["days"] == ["Days of fighting must be between 1 and 5, got 8."]

@@ -77,11 +77,11 @@ def test_it_counts_hits_and_misses(
 
 @pytest.mark.django_db
 def test_it_compiles_a_scenarios_tables_once(document: Any) -> None:
-    scenario = generation.Scenario.from_dict(document())
+    scenario = generation.parse_scenario(document())
 
     first = cached.tables_for(scenario)
-    second = cached.tables_for(generation.Scenario.from_dict(document()))
-    other = cached.tables_for(generation.Scenario.from_dict(document(total_patients=301)))
+    second = cached.tables_for(generation.parse_scenario(document()))
+    other = cached.tables_for(generation.parse_scenario(document(total_patients=301)))
 
     assert first == second and first.scenario == scenario
     assert other.scenario != scenario
@@ -91,7 +91,7 @@ def test_it_compiles_a_scenarios_tables_once(document: Any) -> None:
 
 @pytest.mark.django_db
 def test_another_worker_gets_the_tables_from_redis(document: Any) -> None:
-    scenario = generation.Scenario.from_dict(document())
+    scenario = generation.parse_scenario(document())
     compiled = cached.tables_for(scenario)
     cached.clear_process_tables()  # as if another worker process asked
 

@@ -21,7 +21,7 @@ def _upload(content: bytes, name: str = "scenario.json") -> SimpleUploadedFile:
 def test_it_round_trips_a_scenario_through_export_and_import(
     alice_client: Any, alice: Any, document: Any
 ) -> None:
-    doc = generation.Scenario.from_dict(document(total_patients=777)).to_dict()
+    doc = generation.parse_scenario(document(total_patients=777)).to_dict()
     original = ScenarioConfig.objects.create(owner=alice, name="Exercise Alpha", document=doc)
 
     exported = alice_client.get(f"/scenarios/{original.pk}/export.json")

@@ -38,7 +38,7 @@ def test_it_creates_a_scenario_with_the_job_form(alice_client: Any, document: An
     assert response.status_code == 302
     assert response["Location"] == f"/scenarios/{config.pk}/"
     assert (config.name, config.description, config.version) == ("Drill", "Notes", 1)
-    assert config.document == generation.Scenario.from_dict(document()).to_dict()
+    assert config.document == generation.parse_scenario(document()).to_dict()
 
 
 def test_it_shows_the_forms_errors(alice_client: Any, document: Any) -> None:
@@ -83,7 +83,7 @@ def test_the_history_shows_what_changed(
     alice_client: Any, saved: ScenarioConfig, document: Any
 ) -> None:
     saved.revise(
-        saved.name, "Colder", generation.Scenario.from_dict(document(total_patients=500)).to_dict()
+        saved.name, "Colder", generation.parse_scenario(document(total_patients=500)).to_dict()
     )
 
     response = alice_client.get(f"/scenarios/{saved.pk}/history/")
@@ -108,9 +108,7 @@ def test_a_job_keeps_its_snapshot_when_its_scenario_is_edited(
     first = saved.current_version()
     job = submit_job(alice, saved.document, ["json"], scenario_version_id=first.pk)
 
-    saved.revise(
-        saved.name, "", generation.Scenario.from_dict(document(total_patients=999)).to_dict()
-    )
+    saved.revise(saved.name, "", generation.parse_scenario(document(total_patients=999)).to_dict())
 
     job.refresh_from_db()
     assert job.scenario["total_patients"] == 300
@@ -185,7 +183,7 @@ def test_presets_are_read_only_and_can_be_cloned(alice_client: Any, alice: Any) 
     alice_client.post("/scenarios/presets/mascal-drill/clone/")
 
     config = ScenarioConfig.objects.get(owner=alice)
-    expected = generation.Scenario.from_dict(generation.load_preset("mascal-drill")).to_dict()
+    expected = generation.parse_scenario(generation.load_preset("mascal-drill")).to_dict()
     assert (config.name, config.document) == ("Mass-casualty drill", expected)
 
 
