@@ -1,4 +1,4 @@
-"""Counters every process adds to in Redis, read by /metrics (jobs.metrics).
+"""Counters every process adds to in Redis, read by /metrics (jobs.ops.metrics).
 
 Cache hits and misses per cache, patients generated and the chunk duration histogram
 live in Redis (INCR, HINCRBY), so the web process exposes what the workers measured.

@@ -1,7 +1,7 @@
 """Housekeeping that runs without a human: dead-worker recovery and retention.
 
 Workers call `run_maintenance()` when they start and every JOB_MAINTENANCE_INTERVAL
-seconds (jobs.worker.JobWorker); `manage.py recover_jobs` and `manage.py cleanup_jobs`
+seconds (jobs.ops.worker.JobWorker); `manage.py recover_jobs` and `manage.py cleanup_jobs`
 run the same functions by hand.
 """
 
@@ -102,7 +102,7 @@ def recover_job(job: Job) -> bool:
 def delete_jobs(jobs: QuerySet[Job]) -> int:
     """Delete jobs with their files; running ones are cancelled first so workers stop.
 
-    The files go in jobs.signals.delete_job_files, whichever way a row is deleted.
+    The files go in jobs.runs.signals.delete_job_files, whichever way a row is deleted.
     """
     count = 0
     for job in jobs.iterator():

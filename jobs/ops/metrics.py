@@ -2,7 +2,7 @@
 
 Job counts and database connections come from PostgreSQL, queue depth from RQ, and
 the counters every process adds to (cache hits, patients, chunk durations) from Redis
-(jobs.stats). Written by hand: a few gauges, counters and one histogram.
+(jobs.infra.stats). Written by hand: a few gauges, counters and one histogram.
 """
 
 from __future__ import annotations

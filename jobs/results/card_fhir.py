@@ -1,6 +1,6 @@
 """What a casualty card needs, read back from one FHIR Bundle of `patients.fhir.ndjson`.
 
-The Bundle is mapped back to the JSON record's shape (the part `jobs.cards.card` reads),
+The Bundle is mapped back to the JSON record's shape (the part `jobs.results.cards.card` reads),
 following docs/fhir.md. FHIR carries less than the record, and what it carries grows
 over time, so every field is looked for and left None when absent: the card shows a dash
 rather than failing. Extensions and MedGen's code systems are matched by the last segment

@@ -3,7 +3,7 @@
 Patients come from `patients.ndjson`, else `patients.json`, else `patients.csv`, else
 `patients.fhir.ndjson` (cheapest to parse first); never loaded whole. Every one of them
 holds one patient per line in sequence order (the output contract), so a page seeks to
-its first patient by bisecting byte offsets (`jobs.line_seek`) and reads only its own
+its first patient by bisecting byte offsets (`jobs.results.line_seek`) and reads only its own
 lines.
 """
 

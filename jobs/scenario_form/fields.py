@@ -321,7 +321,7 @@ def insert_fields(
 # The warfare weights follow the engine's list, so a new type needs no edit here.
 @insert_fields(after="seed", fields=warfare_weight_fields())
 class ScenarioFields(forms.Form):
-    """The scenario form's own fields, in page order; jobs.forms.ScenarioForm adds the rest."""
+    """The scenario form's own fields, in page order; `form.ScenarioForm` adds the rest."""
 
     title = forms.CharField(
         label="Scenario name", max_length=200, required=False, help_text="Optional."

@@ -1,7 +1,7 @@
 """The "New job" scenario form: every scenario key as a field, checked by the engine.
 
 The form builds a scenario document (the keys of docs/engine-api.md) from its fields
-and two formsets (special events, fronts; see jobs.form_rows), or takes a pasted or
+and two formsets (special events, fronts; see jobs.scenario_form.rows), or takes a pasted or
 uploaded JSON document instead. Either way `generation.parse_scenario` has the last
 word, and each engine issue is shown next to the field it came from, in words a planner
 understands. Shares are typed as percentages and stored as fractions.
@@ -87,8 +87,8 @@ DEFAULT_INITIAL: dict[str, Any] = {
 class ScenarioForm(ScenarioFields):
     """The whole scenario; `scenario_document()` and `formats()` once it is valid.
 
-    The fields are declared in jobs.form_fields.ScenarioFields; the rows are the
-    `event_formset` and `front_formset` (jobs.form_rows).
+    The fields are declared in jobs.scenario_form.fields.ScenarioFields; the rows are the
+    `event_formset` and `front_formset` (jobs.scenario_form.rows).
     """
 
     def __init__(self, *args: Any, initial: Mapping[str, Any] | None = None, **kwargs: Any):

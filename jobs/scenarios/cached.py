@@ -2,8 +2,8 @@
 
 Keys (Django's cache, `medgen:<CACHE_VERSION>:` prefixed):
 
-- `scenario:<id>:current` -> the current version number: deleted by `jobs.signals` when
-  the scenario is saved (at once and again on commit), a tombstone once it is deleted.
+- `scenario:<id>:current` -> the current version number: deleted by `signals` when the
+  scenario is saved (at once and again on commit), a tombstone once it is deleted.
   It only ever moves forward (`_advance`), so a slow reader that loaded an older number
   from the database cannot put it back after a newer one was cached.
 - `scenario:<id>:v<n>` -> `SavedScenario`, the immutable snapshot of version n; written
@@ -13,7 +13,7 @@ Keys (Django's cache, `medgen:<CACHE_VERSION>:` prefixed):
 - `scenarios:<owner id>` -> the owner's catalogue for the new-job page's picker.
 
 TTLs only bound memory; freshness comes from deleting keys on write. Every lookup
-counts a hit or a miss (jobs.stats).
+counts a hit or a miss (jobs.infra.stats).
 """
 
 from __future__ import annotations
