@@ -123,7 +123,7 @@ def jobs_failed() -> int:
 
 def histogram(histogram: Histogram) -> tuple[list[tuple[str, int]], int, float]:
     """([(le, cumulative count)], count, sum) of the histogram, +Inf last."""
-    raw = {k.decode(): v.decode() for k, v in redis().hgetall(histogram.key).items()}
+    raw = {_text(k): _text(v) for k, v in redis().hgetall(histogram.key).items()}
     buckets, running = [], 0
     for field in [repr(float(b)) for b in histogram.buckets] + ["+Inf"]:
         running += int(raw.get(field, 0))
@@ -159,7 +159,8 @@ def report_process(kind: str, *, force: bool = False) -> None:
 
     def write(r: Redis) -> Any:
         pipe = r.pipeline(transaction=False)
-        pipe.hset(f"{PREFIX}:process:{member}", mapping=figures)
+        for field, value in figures.items():
+            pipe.hset(f"{PREFIX}:process:{member}", field, value)
         pipe.expire(f"{PREFIX}:process:{member}", PROCESS_REPORT_TTL)
         pipe.zadd(f"{PREFIX}:processes", {member: time.time()})
         return pipe.execute()
@@ -181,7 +182,7 @@ def processes() -> list[tuple[str, str, dict[str, float]]]:
     """[(kind, name, figures)] of every process that reported within the TTL."""
     r = redis()
     r.zremrangebyscore(f"{PREFIX}:processes", "-inf", time.time() - PROCESS_REPORT_TTL)
-    members = [m.decode() for m in r.zrange(f"{PREFIX}:processes", 0, -1)]
+    members = [_text(m) for m in r.zrange(f"{PREFIX}:processes", 0, -1)]
     pipe = r.pipeline(transaction=False)
     for member in members:
         pipe.hgetall(f"{PREFIX}:process:{member}")
@@ -189,8 +190,13 @@ def processes() -> list[tuple[str, str, dict[str, float]]]:
     for member, raw in zip(members, pipe.execute(), strict=True):
         if raw:
             kind, _, name = member.partition("|")
-            found.append((kind, name, {k.decode(): float(v) for k, v in raw.items()}))
+            found.append((kind, name, {_text(k): float(v) for k, v in raw.items()}))
     return found
+
+
+def _text(value: object) -> str:
+    """A Redis reply as text (this client does not decode replies)."""
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _safely(write: Callable[[Redis], Any]) -> None:

@@ -14,7 +14,6 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
-
 log = logging.getLogger(__name__)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import django_rq
 from django.conf import settings
@@ -172,7 +172,9 @@ def _cache_families(counts: dict[str, tuple[int, int]]) -> Iterator[Metric]:
         yield family
 
 
-_PROCESS_FAMILIES: tuple[tuple[str, str, str, Callable[..., Metric]], ...] = (
+_PROCESS_FAMILIES: tuple[
+    tuple[str, str, str, type[GaugeMetricFamily] | type[CounterMetricFamily]], ...
+] = (
     ("rss", "medgen_process_resident_memory_bytes", "Resident memory.", GaugeMetricFamily),
     ("cpu", "medgen_process_cpu_seconds", "CPU time used.", CounterMetricFamily),
     ("fds", "medgen_process_open_fds", "Open file descriptors.", GaugeMetricFamily),
