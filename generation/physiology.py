@@ -55,6 +55,8 @@ class PhysiologyTables:
     systolic_low: int
     gcs_low: int
     expectant_at: float
+    decline_from: float
+    decline: tuple[float, ...]  # in SIGNS order
     severity_bands: dict[str, tuple[float, float]]  # band -> (low, span)
     _profiles: dict[tuple[tuple[str, str], ...], Profile] = field(
         default_factory=dict, repr=False, compare=False
@@ -110,6 +112,8 @@ def compile_physiology(condition_tags: dict[str, frozenset[str]]) -> PhysiologyT
         systolic_low=int(sieve["systolic_low"]),
         gcs_low=int(sieve["gcs_low"]),
         expectant_at=float(data["expectant_at"]),
+        decline_from=float(data["decline_from"]),
+        decline=_vector(data["decline"]),
         severity_bands={
             band: (float(low), float(high - low))
             for band, (low, high) in reference.clinical()["physiology"]["triage_severity"].items()
@@ -175,6 +179,17 @@ def signs(
     curve = curve * curve
     curve = 1.25 if curve > 1.25 else curve
     e = profile.effects
+    if s > tables.decline_from:
+        share = (s - tables.decline_from) / (1.0 - tables.decline_from)
+        d = tables.decline
+        e = (
+            e[0] + d[0] * share / curve,
+            e[1] + d[1] * share / curve,
+            e[2] + d[2] * share / curve,
+            e[3] + d[3] * share / curve,
+            e[4] + d[4] * share / curve,
+            e[5] + d[5] * share / curve,
+        )
     n = tables.noise
     heart_rate = round_half_even(rest[0] + e[0] * curve + (r() - 0.5) * 3.46 * n[0])
     heart_rate = 30 if heart_rate < 30 else 190 if heart_rate > 190 else heart_rate

@@ -319,14 +319,14 @@ def _limited_outcomes(
 ) -> dict[tuple[str, str, str], Choice[str]]:
     """Each outcome table without returns to duty ("no_rtd") and with returns to duty
     only ("stay"); a table left empty keeps its original outcomes."""
-    keep = {
-        "no_rtd": lambda key: not key.startswith("RTD"),
-        "stay": lambda key: key.startswith("RTD"),
-    }
     limited = {}
     for (category, band), choice in outcomes.items():
-        for name, test in keep.items():
-            kept = [(key, choice.probability(key)) for key in choice.values if test(key)]
+        for name, returns in (("no_rtd", False), ("stay", True)):
+            kept = [
+                (key, choice.probability(key))
+                for key in choice.values
+                if key.startswith("RTD") == returns
+            ]
             limited[(category, band, name)] = Choice.of(kept) if kept else choice
     return limited
 
