@@ -174,7 +174,9 @@ def signs(
     s: float,
 ) -> Signs:
     """Signs at severity s in [0, 1] with a little bedside noise. GCS moves only when a
-    condition lowers consciousness: a healthy person is 15 at every look."""
+    condition lowers consciousness: a healthy person is 15 at every look. Effects other
+    than temperature grow with the square of severity (compensation hides an injury
+    until it is severe)."""
     curve = s / tables.curve_at
     curve = curve * curve
     curve = 1.25 if curve > 1.25 else curve
@@ -201,7 +203,10 @@ def signs(
     diastolic = 25 if diastolic < 25 else diastolic
     spo2 = round_half_even(rest[3] + e[3] * curve + (r() - 0.5) * 3.46 * n[3])
     spo2 = 60 if spo2 < 60 else 100 if spo2 > 100 else spo2
-    temperature = rest[4] + e[4] * curve + (r() - 0.5) * 3.46 * n[4]
+    # Temperature is not compensated like pressure: it follows severity in proportion.
+    linear = s / tables.curve_at
+    linear = 1.25 if linear > 1.25 else linear
+    temperature = rest[4] + e[4] * linear + (r() - 0.5) * 3.46 * n[4]
     temperature = 30.0 if temperature < 30.0 else 42.5 if temperature > 42.5 else temperature
     gcs = 15
     if e[5] < 0.0:
