@@ -105,9 +105,7 @@ def clinical_detail(
         return
     vitals, signs_at_arrival = _vitals(rng, tables, casualty, injury, timeline, times, entries)
     record["vitals"] = vitals
-    record["handovers"] = _handovers(
-        clock, casualty, timeline, times, signs_at_arrival, given
-    )
+    record["handovers"] = _handovers(clock, casualty, timeline, times, signs_at_arrival, given)
     record["medevac_requests"] = (
         _medevac(rng, tables, clock, casualty, timeline, times, given, transport == "litter")
         if needs_request

@@ -149,8 +149,11 @@ def _profile(tables: PhysiologyTables, key: tuple[tuple[str, str], ...]) -> Prof
         if not tags <= tables.ambulant_tags:
             ambulant = False
     effects = tuple(rises[i] + falls[i] for i in range(len(SIGNS)))
-    return Profile(effects=(effects[0], effects[1], effects[2], effects[3], effects[4], effects[5]),
-                   immobile=immobile, ambulant=ambulant)
+    return Profile(
+        effects=(effects[0], effects[1], effects[2], effects[3], effects[4], effects[5]),
+        immobile=immobile,
+        ambulant=ambulant,
+    )
 
 
 def baseline(r: Callable[[], float], tables: PhysiologyTables) -> Baseline:

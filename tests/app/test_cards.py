@@ -33,7 +33,7 @@ def _records(job: Job) -> list[dict[str, Any]]:
         return [orjson.loads(line) for line in handle]
 
 
-MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 
 
 def dtg(stamp: str) -> str:

@@ -519,7 +519,7 @@ def _check_request(record: Json, bundle: Json, request: Json, order: Json) -> No
     assert order["authoredOn"] == request["time"]
     assert order["requester"]["display"] == fhir.ROLE_NAMES[request["from"]]
     assert order["locationCode"] == [{"text": request["1_location"]}]
-    assert order["orderDetail"] == [{"text": record["transport"]}]
+    assert order["orderDetail"] == [{"text": record["transport"]}, {"text": record["movement"]}]
     if request["from"] == "POI":
         assert "encounter" not in order
     else:

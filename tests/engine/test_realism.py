@@ -240,8 +240,7 @@ def test_every_treatment_falls_inside_its_stay(preset: str) -> None:
         stays = stay_ends(r)
         for t in r["treatments"]:
             assert any(
-                place == t["facility"] and start <= t["time"] <= end
-                for place, start, end in stays
+                place == t["facility"] and start <= t["time"] <= end for place, start, end in stays
             ), (preset, r["id"], t, r["timeline"])
 
 
@@ -333,9 +332,7 @@ def test_damage_control_surgery_within_two_hours(default_run: list[Record]) -> N
     assert sum(d <= 120 for d in delays) / len(delays) >= 0.6
     assert sum(d <= 180 for d in delays) / len(delays) >= 0.85
     surgical = [
-        r
-        for r in default_run
-        if r["precedence"] == "urgent_surgical" and r["outcome"] != "KIA"
+        r for r in default_run if r["precedence"] == "urgent_surgical" and r["outcome"] != "KIA"
     ]
     straight = [r for r in surgical if r["timeline"][1]["facility"] == "R2"]
     assert len(straight) / len(surgical) > 0.7
