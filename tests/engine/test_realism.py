@@ -234,9 +234,15 @@ def stay_ends(record: Record) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("preset", generation.preset_names())
 def test_every_treatment_falls_inside_its_stay(preset: str) -> None:
+    """On every preset; and (item 6) no 9-line for the walking routine sick, a mode of
+    movement for every living casualty."""
     document = generation.load_preset(preset)
     document["total_patients"] = min(document["total_patients"], 2000)
     for r in records_for(generation.parse_scenario(document), seed=15):
+        if r["outcome"] != "KIA":
+            assert r["movement"] in ("on_foot", "unit_vehicle", "ground_ambulance", "air_ambulance")
+            walking_routine = r["transport"] == "ambulatory" and r["precedence"] == "routine"
+            assert not (walking_routine and r["medevac_requests"]), (preset, r["id"])
         stays = stay_ends(r)
         for t in r["treatments"]:
             assert any(
