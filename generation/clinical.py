@@ -73,6 +73,9 @@ class ClinicalTables:
     _front_areas: dict[str, tuple[str, int, int]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _site_tags: dict[tuple[str, str, bool], frozenset[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def applicable(self, role: str, severity: str, tags: frozenset[str]) -> tuple[Rule, ...]:
         """The rules of a role that fit; memoised, since few tag sets recur endlessly."""
@@ -82,6 +85,21 @@ class ClinicalTables:
             rules = tuple(r for r in self.rules.get(role, ()) if r.applies(tags, severity))
             self._applicable[key] = rules
         return rules
+
+    def condition_site_tags(self, condition: dict[str, Any], illness: bool) -> frozenset[str]:
+        """`patient_tags` of one condition, memoised by (code, body site, illness)."""
+        site = condition["body_site"]
+        key = (condition["code"], site["code"] if site else "", illness)
+        found = self._site_tags.get(key)
+        if found is None:
+            tags = set(self.condition_tags.get(key[0], frozenset()))
+            region = self.site_regions.get(key[1], "")
+            if region:
+                tags |= {tag + "@" + region for tag in tags}
+            if illness:
+                tags.add("illness")
+            found = self._site_tags[key] = frozenset(tags)
+        return found
 
     def front_area(self, front: str) -> tuple[str, int, int]:
         """`_front_area` of a front, memoised per front name."""
@@ -157,15 +175,12 @@ def patient_tags(
 ) -> frozenset[str]:
     """The conditions' tags, and each tag again with the region of its condition's body
     site ("amputation@upper_limb"), so that a procedure can ask for the right limb."""
-    tags: set[str] = {"illness"} if category == "disease" else set()
+    illness = category == "disease"
+    if len(conditions) == 1:  # most casualties: the memoised set as it is
+        return clinical.condition_site_tags(conditions[0], illness)
+    tags: set[str] = set()
     for condition in conditions:
-        found = clinical.condition_tags.get(condition["code"], frozenset())
-        tags |= found
-        site = condition["body_site"]
-        region = clinical.site_regions.get(site["code"], "") if site else ""
-        if region:
-            for tag in found:
-                tags.add(tag + "@" + region)
+        tags |= clinical.condition_site_tags(condition, illness)
     return frozenset(tags)
 
 

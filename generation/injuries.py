@@ -91,7 +91,8 @@ def precedence(
             return "urgent_surgical"
         tags = tables.clinical.condition_tags
         for condition in conditions:
-            if tags.get(condition["code"], _NO_TAGS) & tables.urgent_surgical_tags:
+            # isdisjoint, not &: no new set per condition (once per patient)
+            if not tables.urgent_surgical_tags.isdisjoint(tags.get(condition["code"], _NO_TAGS)):
                 return "urgent_surgical"
     return value
 
@@ -105,9 +106,9 @@ def disposition(tables: Tables, conditions: list[dict[str, Any]]) -> str:
     for condition in conditions:
         code = condition["code"]
         found = tags.get(code, _NO_TAGS)
-        if code in tables.never_rtd_codes or found & tables.never_rtd_tags:
+        if code in tables.never_rtd_codes or not tables.never_rtd_tags.isdisjoint(found):
             return "no_rtd"
-        if code not in tables.stay_codes and not found & tables.stay_tags:
+        if code not in tables.stay_codes and tables.stay_tags.isdisjoint(found):
             trivial = False
     return "stay" if trivial else ""
 
