@@ -111,7 +111,10 @@ def loinc() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def verified_snomed() -> dict[str, str]:
-    return _read_table(SHARED / "snomed-ct.csv")
+    """The shared verified table, and the concepts added with two sources of their own
+    (generation/data/snomed-added.csv, checked in test_realism)."""
+    added = {row["code"]: row["term"] for row in reference.snomed_added()}
+    return {**_read_table(SHARED / "snomed-ct.csv"), **added}
 
 
 def _sample(name: str) -> list[Json]:
