@@ -64,7 +64,7 @@ def bench_command(
     count = count or args.count
     shutil.rmtree(args.out, ignore_errors=True)
     command = [
-        sys.executable, "manage.py", "generate", "--count", str(count),
+        sys.executable, "-m", "generation", "--count", str(count),
         "--preset", args.preset, "--format", formats, "--out", str(args.out),
         "--workers", str(args.workers), "--no-progress",
     ] + ([] if clinical else ["--no-clinical"])  # fmt: skip
