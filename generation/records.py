@@ -6,7 +6,6 @@ chunk regenerated alone equals the same chunk of a full run, whatever the chunk 
 
 from __future__ import annotations
 
-import _random
 import gc
 import hashlib
 import random
@@ -28,7 +27,6 @@ from generation.plan import (
 from generation.tables import Tables
 
 STREAM_BITS = 22  # patients per seed: 4M > the 2M maximum
-_seed = _random.Random.seed
 _SPECIAL_KINDS = frozenset(SPECIAL_KINDS.values())
 _MASCAL_KINDS = (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])  # as Plan.is_mass_casualty
 Record = dict[str, Any]
@@ -69,12 +67,8 @@ class _Factory:
 
     def record(self, plan: Plan, index: int) -> Record:
         tables, clock, rng = self.tables, self.clock, self.rng
-        # The state Random(seed_base + index) starts in: Random.seed only checks the
-        # seed's type before this C-level seeding, and building a new generator per
-        # patient (two Python-level methods) cost more than the seeding itself. (Random's
-        # own seed() also clears the cached second gauss() value: nothing per patient
-        # draws gauss(), and chunk-independence tests would catch it if something did.)
-        _seed(rng, self.seed_base + index)
+        # The state Random(seed_base + index) starts in, reusing one generator.
+        rng.seed(self.seed_base + index)
         t0 = plan.times[index]
         event = plan.event_of[index]
         category = plan.event_category[event]

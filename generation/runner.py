@@ -11,10 +11,12 @@ import ctypes
 import dataclasses
 import json
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.shared_memory import SharedMemory
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from generation.plan import Plan, make_plan
@@ -27,6 +29,7 @@ from generation.writers import FileWriter, OutputFile, get_format
 
 Sink = Callable[[str], BinaryIO]
 MANIFEST = "manifest.json"
+SHM_FOLDER = Path("/dev/shm")  # where Linux keeps POSIX shared memory
 
 
 @dataclass(frozen=True)
@@ -277,17 +280,20 @@ def _buffer(block: SharedMemory) -> memoryview:
 
 
 def _reserve_pages(block: SharedMemory, size: int) -> None:
-    """Allocate the block's memory now (posix_fallocate), raising OSError if there is none."""
-    try:
-        fallocate = ctypes.CDLL(None, use_errno=True).posix_fallocate
-    except (OSError, AttributeError):
-        return  # no such call here; nor, then, a tmpfs that fills up under us
-    descriptor = getattr(block, "_fd", -1)
-    if descriptor < 0:
+    """Allocate the block's memory now, raising OSError if there is none.
+
+    Linux keeps POSIX shared memory as files in /dev/shm, so the block can be opened by
+    its public name and reserved with os.posix_fallocate. Elsewhere (no such folder, or
+    no posix_fallocate) there is nothing to reserve, nor a tmpfs that fills up under us.
+    """
+    path = SHM_FOLDER / block.name.lstrip("/")
+    if not hasattr(os, "posix_fallocate") or not path.exists():
         return
-    error = fallocate(descriptor, ctypes.c_int64(0), ctypes.c_int64(size))
-    if error:
-        raise OSError(error, f"cannot reserve {size} bytes of shared memory")
+    descriptor = os.open(path, os.O_RDWR)
+    try:
+        os.posix_fallocate(descriptor, 0, size)
+    finally:
+        os.close(descriptor)
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
