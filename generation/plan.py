@@ -62,14 +62,6 @@ class Plan:
     def total(self) -> int:
         return len(self.times)
 
-    def is_mass_casualty(self, event: int) -> bool:
-        kind = self.event_kind[event]
-        threshold = reference.warfare()["mascal"]["threshold"]
-        return (
-            kind in (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])
-            or self.event_size[event] >= threshold
-        )
-
 
 def make_plan(scenario: Scenario, seed: int, tables: Tables | None = None) -> Plan:
     """Build the arrival plan for exactly scenario.total_patients casualties."""

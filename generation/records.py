@@ -28,7 +28,7 @@ from generation.tables import Tables
 
 STREAM_BITS = 22  # patients per seed: 4M > the 2M maximum
 _SPECIAL_KINDS = frozenset(SPECIAL_KINDS.values())
-_MASCAL_KINDS = (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])  # as Plan.is_mass_casualty
+_MASCAL_KINDS = (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])
 Record = dict[str, Any]
 
 
@@ -59,8 +59,7 @@ class _Factory:
         self.id_prefix = f"EX-{tag}-"
         self.naval = tuple(name == "naval" for name in tables.warfare_names)
         self.rng = random.Random(0)  # re-seeded for every patient: see record()
-        # Plan.is_mass_casualty's rule, read here once: from compiled code a call into the
-        # plan (interpreted) costs more than the test itself.
+        # Mass casualty: a mass-casualty event, or any event at least this large.
         self.mascal_threshold: int = reference.warfare()["mascal"]["threshold"]
         self.kia_probability: float = tables.scenario.kia_probability
         self.mascal_kia_probability: float = tables.scenario.mascal_kia_probability

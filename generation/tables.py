@@ -68,15 +68,13 @@ class Tables:
     precedence_by_triage: dict[str, str]
     urgent_surgical_regions: frozenset[str]
     transit_factor: float
-    rtd_stay: dict[str, tuple[float, float, float]]
-    rtd_triangles: dict[str, Triangle]  # rtd_stay, ready to draw from
+    rtd_triangles: dict[str, Triangle]  # care.json's rtd_stay, ready to draw from
     transit_triangles: dict[tuple[str, str], Triangle]  # (leg, precedence)
     holding_triangles: dict[tuple[str, str], Triangle]  # (role, precedence)
     skip_r1_for_urgent: float
     dow_timeliness: tuple[tuple[float, float], ...]
     clinical: ClinicalTables
     kia_minutes: Choice[tuple[int, int]]
-    blood_group_codes: dict[str, Coded]
     unit_branches: tuple[str, ...]
     naval_unit_branches: tuple[str, ...]
 
@@ -122,7 +120,6 @@ def compile_tables(scenario: Scenario) -> Tables:
         precedence_by_triage=dict(reference.care()["precedence_by_triage"]),
         urgent_surgical_regions=frozenset(reference.care()["urgent_surgical_regions"]),
         transit_factor=_transit_factor(scenario),
-        rtd_stay=rtd_stay,
         rtd_triangles={role: triangle(window) for role, window in rtd_stay.items()},
         transit_triangles=_triangles(scenario.care.transit),
         holding_triangles=_triangles(scenario.care.holding),
@@ -134,7 +131,6 @@ def compile_tables(scenario: Scenario) -> Tables:
         kia_minutes=Choice.of(
             [((lo, hi), p) for lo, hi, p in reference.care()["kia"]["time_of_death_minutes"]]
         ),
-        blood_group_codes=_blood_group_codes(),
         unit_branches=tuple(reference.people()["unit_branches"]),
         naval_unit_branches=tuple(reference.people()["naval_unit_branches"]),
     )
@@ -291,7 +287,3 @@ def _outcomes() -> dict[tuple[str, str], Choice[str]]:
         if not category.startswith("_")
         for triage, weights in by_triage.items()
     }
-
-
-def _blood_group_codes() -> dict[str, Coded]:
-    return {group: _coded(code) for group, code in reference.people()["blood_group_codes"].items()}

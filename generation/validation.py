@@ -182,7 +182,7 @@ class Validator:
 
     # -- shares ---------------------------------------------------------------------
 
-    def shares(self, path: str, raw: Any, *, allow_zero: bool = True) -> dict[str, float] | None:
+    def shares(self, path: str, raw: Any) -> dict[str, float] | None:
         """Fractions summing to 1 or percentages summing to 100, as fractions."""
         if not isinstance(raw, Mapping) or not raw:
             self.error(path, "must be a non-empty object of name -> share")
