@@ -24,9 +24,8 @@ Signs = tuple[int, int, int, int, int, int, float]
 MINUTE = 60
 
 
-# The tables here are not frozen dataclasses: compiled with mypyc, a frozen dataclass
-# cannot be unpickled (its __setattr__ refuses), and compiled tables travel pickled, to
-# worker processes and through the tables cache. Nothing changes them once compiled.
+# Plain, not frozen, dataclasses that nothing changes once compiled
+# (docs/engine-api.md, internals: frozen-dataclasses).
 @dataclass
 class Rule:
     code: str

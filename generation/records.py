@@ -35,10 +35,8 @@ Record = dict[str, Any]
 def generate_chunk(plan: Plan, start: int, stop: int) -> list[Record]:
     """Records for sequence numbers start+1 .. stop (0-based slice of the plan)."""
     factory = _Factory(plan.tables, plan.seed)
-    # Records hold no reference cycles, so the cyclic garbage collector has nothing to
-    # find in them; left on, it walks the new dicts and lists again and again as a
-    # chunk piles up (measured: about 15 us per patient). Reference counting still
-    # frees everything as usual. Only switched back on if it was on (callers may nest).
+    # No cyclic GC while the chunk piles up (docs/engine-api.md, internals: cyclic-gc);
+    # switched back on only if it was on (callers may nest).
     collecting = gc.isenabled()
     gc.disable()
     try:

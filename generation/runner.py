@@ -138,7 +138,7 @@ def render_range(
     return [get_format(name).render(records) for name in formats], summary
 
 
-@dataclass  # not frozen: a frozen dataclass compiled by mypyc cannot be unpickled
+@dataclass  # not frozen (docs/engine-api.md, internals: frozen-dataclasses)
 class _Work:
     """What rendering needs; crosses to each render worker once, at its start."""
 
@@ -325,12 +325,9 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 def _keep_freed_memory() -> None:
     """Let a render worker reuse the memory of one chunk's output for the next.
 
-    A chunk renders to megabytes of bytes; glibc serves such blocks with fresh mmap()s
-    and returns them on free, so every chunk pays page faults for all of its output
-    again (measured: ~1 s of system time per 100K patients, a tenth of the CPU). Served
-    from the heap and kept there instead, the same pages are reused; a worker's memory
-    is then its largest chunk, a few tens of MB. Only in render workers (processes of
-    our own), only where glibc's mallopt exists.
+    docs/engine-api.md, internals: glibc-malloc. A worker's memory is then its largest
+    chunk, a few tens of MB. Only in render workers (processes of our own), only where
+    glibc's mallopt exists.
     """
     try:
         libc = ctypes.CDLL(None)

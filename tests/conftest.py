@@ -23,6 +23,13 @@ from tests import documents
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_report_header() -> str:
+    """Which engine the tests exercise, at the top of every run (`make test` too)."""
+    from generation import native
+
+    return f"engine: {native.describe()}"
+
+
 def scenario_doc(**overrides: Any) -> dict[str, Any]:
     """The shared test document, titled and smaller, for jobs."""
     defaults: dict[str, Any] = {

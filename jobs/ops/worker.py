@@ -10,6 +10,7 @@ from django.conf import settings
 from rq.worker import SimpleWorker
 
 import generation
+from generation import native
 from jobs.ops.maintenance import run_maintenance
 from jobs.runs import worker_names
 from jobs.runs.tasks import release_connections
@@ -34,6 +35,7 @@ class JobWorker(SimpleWorker):
 
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
         super().bootstrap(*args, **kwargs)
+        log_engine()
         warm_up()
 
     def run_maintenance_tasks(self) -> None:
@@ -45,6 +47,14 @@ class JobWorker(SimpleWorker):
             log.exception("job maintenance failed")
         finally:
             release_connections()
+
+
+def log_engine() -> None:
+    """Say which engine this worker runs: a warning when it lost its compiled speed."""
+    engine = native.describe()
+    log.log(
+        logging.INFO if engine.startswith("compiled") else logging.WARNING, "engine: %s", engine
+    )
 
 
 def warm_up() -> None:
