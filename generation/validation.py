@@ -46,6 +46,12 @@ def parse_scenario(document: Mapping[str, Any]) -> Scenario:
     return Validator(document).build()
 
 
+def normalise_scenario(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The canonical document of a scenario (every default filled in): what is stored,
+    compared and exported. Raises ScenarioError listing every problem."""
+    return parse_scenario(document).to_dict()
+
+
 class Validator:
     """Walks a document once, recording every issue, then builds the Scenario."""
 

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
 import generation
 from jobs.models import Job, JobOutput, ScenarioConfig, ScenarioVersion
 from jobs.ops.maintenance import delete_jobs
+from jobs.runs.models import JobQuerySet
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -22,9 +23,9 @@ class AgeFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Job]) -> QuerySet[Job]:
         if self.value():
-            return queryset.filter(
-                created_at__lt=timezone.now() - timezone.timedelta(days=int(self.value()))
-            )
+            # The admin's queryset comes from Job.objects, so it has the manager's methods.
+            jobs = cast(JobQuerySet, queryset)
+            return jobs.older_than(timedelta(days=int(self.value())))
         return queryset
 
 
@@ -80,7 +81,7 @@ class ScenarioConfigForm(forms.ModelForm):
     def clean_document(self) -> dict[str, Any]:
         document: dict[str, Any] = self.cleaned_data["document"]
         try:
-            return generation.parse_scenario(document).to_dict()
+            return generation.normalise_scenario(document)
         except generation.ScenarioError as error:
             raise forms.ValidationError([str(issue) for issue in error.issues]) from None
 

@@ -42,7 +42,19 @@ def zip_stream(
 ) -> Iterator[bytes]:
     """Yield a ZIP of (archive name, storage name) members, piece by piece, never whole."""
     pipe = Pipe()
-    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    archive = zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
+    return write_members(archive, pipe, members, storage)
+
+
+def write_members(
+    archive: zipfile.ZipFile,
+    pipe: Pipe,
+    members: Iterable[tuple[str, str]],
+    storage: Storage = default_storage,
+) -> Iterator[bytes]:
+    """Write the members into `archive` (open for writing into `pipe`), then close it;
+    yield what the pipe holds after every piece. Plain and encrypted ZIPs share it."""
+    with archive:
         for arcname, name in members:
             with (
                 storage.open(name, "rb") as source,

@@ -27,10 +27,16 @@ def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse
 
 def download_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
     job = get_job_for_user(request, job_id)
+    response = StreamedResponse(
+        storage.zip_stream(zip_members(job)), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="medgen-{job.id}.zip"'
+    return response
+
+
+def zip_members(job: Job) -> list[tuple[str, str]]:
+    """(archive name, storage name) of every file of a finished job; 404 if none yet."""
     outputs = list(job.outputs.all())
     if job.status != Job.Status.COMPLETED or not outputs:
         raise Http404("This job has no files yet.")
-    members = [(f"medgen-{job.id}/{o.name}", o.file.name) for o in outputs]
-    response = StreamedResponse(storage.zip_stream(members), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="medgen-{job.id}.zip"'
-    return response
+    return [(f"medgen-{job.id}/{output.name}", output.file.name) for output in outputs]

@@ -65,10 +65,11 @@ def _generate(job: Job) -> None:
         return storage.open_for_write(prefix + name)
 
     timer = stats.ChunkTimer()
+    recorder = progress.Recorder(job)
 
     def on_progress(step: generation.Progress) -> None:
         timer.step(step.phase, step.done)
-        progress.record(job, step.phase, step.done, step.total)
+        recorder(step.phase, step.done, step.total)
 
     try:
         scenario = generation.parse_scenario(job.scenario)

@@ -200,7 +200,7 @@ def settings_json(document: Mapping[str, Any]) -> str:
 @cache
 def engine_defaults() -> dict[str, Any]:
     """The normalised document of a minimal scenario: what leaving a key out means."""
-    return generation.parse_scenario({"total_patients": 1}).to_dict()
+    return generation.normalise_scenario({"total_patients": 1})
 
 
 # -- time zones ------------------------------------------------------------------------

@@ -355,12 +355,12 @@ class ScenarioForm(ScenarioFields):
         """Whether the fields built from `initial` describe the same scenario as `document`."""
         form = cls(cls.data_from_initial(initial))
         try:
-            expected = generation.parse_scenario(document).to_dict()
+            expected = generation.normalise_scenario(document)
         except generation.ScenarioError:
             return False
         if not form.is_valid():
             return False
-        actual = generation.parse_scenario(form.scenario_document()).to_dict()
+        actual = generation.normalise_scenario(form.scenario_document())
         return nearly_equal(expected, actual)
 
 

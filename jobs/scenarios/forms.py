@@ -25,7 +25,7 @@ class SavedScenarioForm(ScenarioForm):
 
     def normalised_document(self) -> dict[str, Any]:
         """The accepted document as the engine normalises it (what versions compare)."""
-        return normalise(self.scenario_document())
+        return generation.normalise_scenario(self.scenario_document())
 
 
 class ScenarioMetaForm(forms.Form):
@@ -73,7 +73,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         document = parse_scenario_json(read_scenario_upload(upload))
         try:
-            return normalise(document)
+            return generation.normalise_scenario(document)
         except generation.ScenarioError as error:
             raise ValidationError([str(issue) for issue in error.issues]) from None
 
@@ -90,11 +90,6 @@ class ImportForm(forms.Form):
         document, upload = self.cleaned_data["file"], self.files["file"]
         base = document.get("title") or document.get("name") or PurePath(upload.name).stem
         return free_name(self.owner, str(base))
-
-
-def normalise(document: dict[str, Any]) -> dict[str, Any]:
-    """The engine's normalised form of a document; raises generation.ScenarioError."""
-    return generation.parse_scenario(document).to_dict()
 
 
 def name_taken(owner: Any, name: str, exclude: ScenarioConfig | None = None) -> bool:

@@ -24,7 +24,6 @@ from jobs.scenarios.forms import (
     SavedScenarioForm,
     ScenarioMetaForm,
     free_name,
-    normalise,
 )
 from jobs.scenarios.models import ScenarioConfig, ScenarioVersion
 
@@ -147,7 +146,7 @@ def preset_detail(request: HttpRequest, name: str) -> HttpResponse:
 
 @require_POST
 def preset_clone(request: HttpRequest, name: str) -> HttpResponse:
-    document = normalise(_get_preset(name))
+    document = generation.normalise_scenario(_get_preset(name))
     config = ScenarioConfig.objects.create(
         owner=request.user,
         name=free_name(request.user, document.get("title") or name),
