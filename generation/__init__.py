@@ -18,9 +18,10 @@ from generation.scenario import Issue, Scenario, ScenarioError
 from generation.seeds import resolve_seed
 from generation.tables import Tables, compile_tables
 from generation.validation import normalise_scenario, parse_scenario
-from generation.writers import FORMATS, OutputFile
+from generation.writers import CARDS, FORMATS, OutputFile
 
 __all__ = [
+    "CARDS",
     "FORMATS",
     "Cancelled",
     "Issue",

@@ -25,7 +25,7 @@ from generation.scenario import Scenario
 from generation.summary import Summary
 from generation.tables import Tables, compile_tables
 from generation.version import __version__
-from generation.writers import FileWriter, OutputFile, get_format
+from generation.writers import CARDS, FileWriter, OutputFile, get_format
 
 Sink = Callable[[str], BinaryIO]
 MANIFEST = "manifest.json"
@@ -43,7 +43,8 @@ class Progress:
 class Result:
     seed: int
     summary: dict[str, Any]
-    files: list[OutputFile]
+    files: list[OutputFile]  # the chosen formats, then the manifest
+    cards: OutputFile | None = None  # with cards=True: writers.CARDS, not in the manifest
 
 
 class Cancelled(Exception):
@@ -61,13 +62,19 @@ def generate(
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     tables: Tables | None = None,
+    cards: bool = False,
 ) -> Result:
     """Generate every patient of `scenario` into the requested formats via `sink`.
 
     `tables` may be handed in already compiled (`compile_tables(scenario)`), e.g. from a
-    cache; they must have been compiled from this same scenario.
+    cache; they must have been compiled from this same scenario. `cards` also writes
+    `cards.ndjson` (writers.CARDS: what casualty cards show, one line per patient), which
+    the manifest leaves out: it is MedGen's own, not one of the formats asked for.
     """
-    chosen = [get_format(name) for name in dict.fromkeys(formats)]
+    listed = [get_format(name) for name in dict.fromkeys(formats)]
+    if CARDS in listed:
+        raise ValueError("cards.ndjson is not a format to choose: pass cards=True")
+    chosen = [*listed, CARDS] if cards else listed
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     chunk_size = _bounded_chunk_size(chunk_size, [fmt.name for fmt in chosen])
@@ -108,13 +115,15 @@ def generate(
     for w, fmt in zip(writers, chosen, strict=True):
         w.write(fmt.footer)
     files = [w.close() for w in writers]
+    card_file = files.pop() if cards else None
     files.append(_write_manifest(sink, scenario, seed, summary, files))
-    return Result(seed=seed, summary=summary.as_dict(), files=files)
+    return Result(seed=seed, summary=summary.as_dict(), files=files, cards=card_file)
 
 
 # Rendered bytes per patient with clinical detail (the larger case), measured on the
 # presets; only used to keep chunks small enough that the few in flight stay in memory.
-_BYTES_PER_PATIENT = {"json": 5_000, "ndjson": 5_000, "csv": 1_300, "fhir": 42_000}
+_BYTES_PER_PATIENT = {"json": 5_000, "ndjson": 5_000, "csv": 1_300, "fhir": 42_000, "cards": 900}
+
 _CHUNK_BYTES = 8_000_000
 
 

@@ -83,6 +83,7 @@ def _generate(job: Job) -> None:
             workers=settings.MEDGEN_ENGINE_WORKERS,
             on_progress=on_progress,
             should_stop=lambda: not job.is_current(),
+            cards=True,  # jobs.results.cards reads it, whatever the formats
         )
     except generation.Cancelled:
         storage.delete_prefix(prefix)
