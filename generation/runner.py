@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from generation.plan import Plan, make_plan
 from generation.records import generate_chunk
@@ -27,7 +27,7 @@ from generation.tables import Tables, compile_tables
 from generation.version import __version__
 from generation.writers import CARDS, FileWriter, OutputFile, get_format
 
-Sink = Callable[[str], BinaryIO]
+Sink = Callable[[str], IO[bytes]]
 MANIFEST = "manifest.json"
 SHM_FOLDER = Path("/dev/shm")  # where Linux keeps POSIX shared memory
 

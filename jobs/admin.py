@@ -22,18 +22,18 @@ class AgeFilter(admin.SimpleListFilter):
         return [("1", "Older than a day"), ("7", "Older than a week"), ("30", "Older than 30 days")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Job]) -> QuerySet[Job]:
-        if self.value():
+        if days := self.value():
             # The admin's queryset comes from Job.objects, so it has the manager's methods.
             jobs = cast(JobQuerySet, queryset)
-            return jobs.older_than(timedelta(days=int(self.value())))
+            return jobs.older_than(timedelta(days=int(days)))
         return queryset
 
 
 class JobOutputInline(admin.TabularInline):
     model = JobOutput
     extra = 0
-    fields = ["name", "size", "content_type", "sha256", "file"]
-    readonly_fields = fields
+    readonly_fields = ("name", "size", "content_type", "sha256", "file")
+    fields = readonly_fields
     can_delete = False
 
 
@@ -89,8 +89,8 @@ class ScenarioConfigForm(forms.ModelForm):
 class ScenarioVersionInline(admin.TabularInline):
     model = ScenarioVersion
     extra = 0
-    fields = ["version", "name", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ("version", "name", "created_at")
+    fields = readonly_fields
     can_delete = False
     show_change_link = False
 

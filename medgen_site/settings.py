@@ -104,7 +104,7 @@ def database_config() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
-    config: dict[str, Any] = dj_database_url.parse(url)
+    config: dict[str, Any] = dict(dj_database_url.parse(url))
     if os.environ.get("TEST_DATABASE_NAME"):  # lets two test runs share one server
         config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
     if config["ENGINE"] == "django.db.backends.postgresql":

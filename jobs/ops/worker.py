@@ -40,7 +40,7 @@ class JobWorker(SimpleWorker):
 
     def run_maintenance_tasks(self) -> None:
         starting = self.last_cleaned_at is None
-        super().run_maintenance_tasks()
+        super().run_maintenance_tasks()  # type: ignore[no-untyped-call]  # rq: unannotated
         try:
             run_maintenance(force=starting)
         except Exception:  # housekeeping must never stop the worker from taking jobs

@@ -22,13 +22,14 @@ from uuid import UUID
 import pyzipper
 from django import forms
 from django.core.files.storage import Storage, default_storage
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from pyzipper.zipfile_aes import WZ_AES_V2
 
 from jobs.infra import storage
+from jobs.infra.requests import AuthenticatedRequest
 from jobs.infra.responses import StreamedResponse
 from jobs.results.downloads import zip_members
 from jobs.runs.views import get_job_for_user
@@ -61,7 +62,7 @@ class ArchivePasswordForm(forms.Form):
 @never_cache
 @sensitive_post_parameters("password", "confirm")
 @sensitive_variables("password", "form")
-def download_encrypted_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def download_encrypted_zip(request: AuthenticatedRequest, job_id: UUID) -> HttpResponseBase:
     job = get_job_for_user(request, job_id)
     members = zip_members(job)
     form = ArchivePasswordForm(request.POST if request.method == "POST" else None)

@@ -9,8 +9,9 @@ only its own lines; the file is never loaded whole.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 from uuid import UUID
 
 import orjson
@@ -19,13 +20,14 @@ import qrcode.constants
 from django import forms
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 from qrcode.image.svg import SvgPathImage
 
 import generation
-from generation.vocabulary import CATEGORY_LABELS
+from generation.scenario import CATEGORY_LABELS
+from jobs.infra.requests import AuthenticatedRequest
 from jobs.results import line_seek
 from jobs.runs.models import Job
 from jobs.runs.views import get_job_for_user
@@ -63,7 +65,7 @@ class CardRangeForm(forms.Form):
         return data
 
 
-def casualty_cards(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def casualty_cards(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
     job = get_job_for_user(request, job_id)
     source = _source(job)
     form = CardRangeForm({"start": request.GET.get("from"), "end": request.GET.get("to")})
@@ -96,13 +98,13 @@ def _source(job: Job) -> str:
     return name
 
 
-def _range_query(request: HttpRequest) -> str:
+def _range_query(request: AuthenticatedRequest) -> str:
     """`from=..&to=..` of the request, for page links that keep the chosen range."""
     kept = {key: request.GET[key] for key in ("from", "to") if request.GET.get(key)}
     return "&".join(f"{key}={int(value)}" for key, value in kept.items())
 
 
-class PatientRange:
+class PatientRange(Sequence[dict[str, Any]]):
     """Patients `first..last` (sequences, inclusive) of a card file, for a Paginator.
 
     Slicing seeks to the slice's first patient and reads only the slice: nothing is
@@ -112,14 +114,18 @@ class PatientRange:
     def __init__(self, name: str, first: int, last: int) -> None:
         self.name, self.first, self.last = name, first, last
 
-    def count(self) -> int:
+    def __len__(self) -> int:
         return max(0, self.last - self.first + 1)
 
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        start, stop, _ = window.indices(self.count())
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, int):  # the Paginator only slices; a Sequence also indexes
+            at = range(len(self))[index]
+            return self[at : at + 1][0]
+        start, stop, _ = index.indices(len(self))
         return read_patients(self.name, self.first + start, self.first + stop - 1)
 
 
@@ -145,7 +151,7 @@ def read_patients(name: str, first: int, last: int) -> list[dict[str, Any]]:
 
 def _line_sequence(line: bytes) -> int | None:
     """The sequence of a card line; None past the last one."""
-    return orjson.loads(line)["sequence"] if line.strip() else None  # type: ignore[no-any-return]
+    return int(orjson.loads(line)["sequence"]) if line.strip() else None
 
 
 def card(record: dict[str, Any]) -> dict[str, Any]:

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from jobs.infra import storage
+from jobs.infra.requests import AuthenticatedRequest
 from jobs.infra.responses import StreamedFileResponse, StreamedResponse
 from jobs.runs.models import Job
 from jobs.runs.views import get_job_for_user
 
 
-def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse:
+def download_file(request: AuthenticatedRequest, job_id: UUID, name: str) -> HttpResponseBase:
     job = get_job_for_user(request, job_id)
     output = get_object_or_404(job.outputs, name=name)
     handle = output.file.open("rb")
@@ -25,7 +26,7 @@ def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse
     )
 
 
-def download_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def download_zip(request: AuthenticatedRequest, job_id: UUID) -> HttpResponseBase:
     job = get_job_for_user(request, job_id)
     response = StreamedResponse(
         storage.zip_stream(zip_members(job)), content_type="application/zip"
@@ -39,4 +40,4 @@ def zip_members(job: Job) -> list[tuple[str, str]]:
     outputs = list(job.outputs.all())
     if job.status != Job.Status.COMPLETED or not outputs:
         raise Http404("This job has no files yet.")
-    return [(f"medgen-{job.id}/{output.name}", output.file.name) for output in outputs]
+    return [(f"medgen-{job.id}/{output.name}", str(output.file.name)) for output in outputs]

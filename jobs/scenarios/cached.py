@@ -68,7 +68,7 @@ def lookup(config_id: int, owner: Any = None) -> SavedScenario | None:
     if found is None:
         return None
     version, owner_id = found
-    saved = cache.get(version_key(config_id, version), version=CACHE_VERSION)
+    saved: SavedScenario | None = cache.get(version_key(config_id, version), version=CACHE_VERSION)
     stats.count_cache("scenario", saved is not None)
     if saved is None:
         saved = _read_version(config_id, version)
@@ -177,7 +177,7 @@ def prime_tables(document: dict[str, Any]) -> None:
 def _shared_tables(key: str, scenario: generation.Scenario) -> generation.Tables:
     stats.count_cache("tables_process", False)
     try:
-        tables = cache.get(key, version=CACHE_VERSION)
+        tables: generation.Tables | None = cache.get(key, version=CACHE_VERSION)
     except RedisError:
         log.warning("tables cache unavailable; compiling", exc_info=True)
         return generation.compile_tables(scenario)
