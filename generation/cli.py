@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
+from multiprocessing import cpu_count
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -60,7 +60,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
     )
     parser.add_argument("--out", type=Path, help="output directory (created if missing)")
     parser.add_argument("--chunk-size", type=int, default=1000, help="patients per chunk")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes")
+    parser.add_argument("--workers", type=int, default=cpu_count(), help="processes")
     parser.add_argument(
         "--no-clinical",
         action="store_true",

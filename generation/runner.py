@@ -11,7 +11,6 @@ import ctypes
 import dataclasses
 import json
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -291,18 +290,22 @@ def _buffer(block: SharedMemory) -> memoryview:
 def _reserve_pages(block: SharedMemory, size: int) -> None:
     """Allocate the block's memory now, raising OSError if there is none.
 
-    Linux keeps POSIX shared memory as files in /dev/shm, so the block can be opened by
-    its public name and reserved with os.posix_fallocate. Elsewhere (no such folder, or
-    no posix_fallocate) there is nothing to reserve, nor a tmpfs that fills up under us.
+    Linux keeps POSIX shared memory as files in /dev/shm, so the block is opened by its
+    public name and reserved with the C library's posix_fallocate. Elsewhere (no such
+    folder, or no such call) there is nothing to reserve, nor a tmpfs that fills up under
+    us. (Not os.posix_fallocate: the engine does not import os, see test_purity.)
     """
     path = SHM_FOLDER / block.name.lstrip("/")
-    if not hasattr(os, "posix_fallocate") or not path.exists():
-        return
-    descriptor = os.open(path, os.O_RDWR)
     try:
-        os.posix_fallocate(descriptor, 0, size)
-    finally:
-        os.close(descriptor)
+        fallocate = ctypes.CDLL(None, use_errno=True).posix_fallocate
+    except (OSError, AttributeError):
+        return
+    if not path.exists():
+        return
+    with path.open("r+b") as handle:
+        error = fallocate(handle.fileno(), ctypes.c_int64(0), ctypes.c_int64(size))
+    if error:
+        raise OSError(error, f"cannot reserve {size} bytes of shared memory")
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
