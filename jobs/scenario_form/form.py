@@ -27,6 +27,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.datastructures import MultiValueDict
 
 import generation
+from jobs.scenario_form import sections
 from jobs.scenario_form.fields import (
     CATEGORIES,
     ENVIRONMENT,
@@ -68,8 +69,8 @@ FIELD_OF_PATH: dict[str, str] = {
     **{name: name for name in ("intensity", "tempo", "environment")},
     **{f"warfare.{kind}": f"warfare_{kind}" for kind, _ in WARFARE_TYPES},
     **{f"injury_mix.{category}": f"injury_{category}" for category, _ in CATEGORIES},
+    **sections.FIELD_OF_PATH,
 }
-SETTING_NAMES = {"care": "care chain timings", "outcomes": "outcome rates"}
 DEFAULT_INITIAL: dict[str, Any] = {
     "title": "",
     "total_patients": 1000,
@@ -90,6 +91,7 @@ DEFAULT_INITIAL: dict[str, Any] = {
     "extra_json": "",
     "special_events": [],
     "fronts": [{"name": "Main", "share": "100", "nationalities": "USA 100"}],
+    **sections.initial_for({}),
 }
 
 
@@ -118,6 +120,7 @@ class ScenarioForm(ScenarioFields):
             **{name: self.fields[name] for name in names[:after]},
             **weights,
             **{name: self.fields[name] for name in names[after:]},
+            **sections.setting_fields(),
         }
         bound = self.is_bound
         # formset_factory makes subclasses of the Base*FormSet classes given to it.
@@ -197,12 +200,22 @@ class ScenarioForm(ScenarioFields):
     def kept_settings(self) -> list[str]:
         """Document keys the fields don't show but the scenario keeps (e.g. `care`)."""
         extra = parse_settings_json(str(self["extra_json"].value() or "")) or {}
-        return [SETTING_NAMES.get(key, key) for key in sorted(set(extra) - {"name", "description"})]
+        return sorted(set(extra) - {"name", "description"})
 
     @property
     def warfare_fields(self) -> list[forms.BoundField]:
         """The warfare weights for the page, in the engine's order."""
         return [self[f"warfare_{kind}"] for kind, _ in WARFARE_TYPES]
+
+    @property
+    def setting_sections(self) -> list[dict[str, Any]]:
+        """The collapsed sections of less-used keys: section, bound fields, open (errors)."""
+        shown = []
+        for section in sections.SECTIONS:
+            fields = [self[setting.name] for setting in section.settings]
+            is_open = self.is_bound and any(field.errors for field in fields)
+            shown.append({"section": section, "fields": fields, "open": is_open})
+        return shown
 
     @property
     def event_rows(self) -> list[tuple[forms.Form, bool]]:
@@ -291,6 +304,7 @@ class ScenarioForm(ScenarioFields):
             "environment": [name for name, _ in ENVIRONMENT if name in environment],
             "fronts": self.front_formset.documents(),
         }
+        document |= sections.document_part(cleaned)
         return document | ({"injury_mix": injury_mix} if injury_mix else {})
 
     def _size_and_time(self, cleaned: dict[str, Any]) -> dict[str, Any]:
@@ -406,7 +420,7 @@ def split_path(path: str) -> tuple[str, str | None, str | None, str]:
     return head, index.rstrip("]") if bracket else None, key or None, dot + tail
 
 
-FIELD_NAMES = (*ScenarioFields.base_fields, *WARFARE_FIELDS)
+FIELD_NAMES = (*ScenarioFields.base_fields, *WARFARE_FIELDS, *(s.name for s in sections.SETTINGS))
 _JSON_ONLY = frozenset({"scenario_json", "scenario_file", "output_formats"})
 _FIELD_MODE_ONLY = frozenset(FIELD_NAMES) - _JSON_ONLY
 
@@ -435,6 +449,7 @@ def _initial_fields(document: Mapping[str, Any]) -> dict[str, Any]:
     if "injury_mix" in document:
         shares = percent_strings(document["injury_mix"])
         initial |= {f"injury_{name}": shares.get(name, "0") for name, _ in CATEGORIES}
+    initial |= sections.initial_for(document)
     initial["special_events"] = BaseEventFormSet.initial_for(document.get("special_events", []))
     if "fronts" in document:
         initial["fronts"] = BaseFrontFormSet.initial_for(document["fronts"])

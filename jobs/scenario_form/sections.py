@@ -53,7 +53,17 @@ class Section:
     settings: tuple[Setting, ...]
 
 
-def _window_settings(part: str, places: tuple[str, ...], source: str) -> tuple[Setting, ...]:
+# Where each window's default comes from (CALIBRATION.md rows; docs/scenarios.md).
+TRANSIT_SOURCES = {
+    "POI-R1": "S6",
+    "R1-R2": "estimate inside F4's windows",
+    "R2-R3": "estimate inside F4's windows",
+    "R3-R4": "S6, F14",
+}
+HOLDING_SOURCE = "estimate, no sourced default: F19"
+
+
+def _window_settings(part: str, places: tuple[str, ...]) -> tuple[Setting, ...]:
     return tuple(
         Setting(
             f"{part}_{place.lower().replace('-', '_')}_{precedence}",
@@ -61,7 +71,7 @@ def _window_settings(part: str, places: tuple[str, ...], source: str) -> tuple[S
             f"{place.replace('-', ' → ') if '-' in place else ROLE_NAMES[place]}, "
             f"{PRECEDENCE_NAMES[precedence]}",
             "window",
-            source,
+            TRANSIT_SOURCES[place] if part == "transit" else HOLDING_SOURCE,
         )
         for place in places
         for precedence in PRECEDENCES
@@ -81,13 +91,13 @@ SECTIONS = (
         "Transit times by precedence",
         "Minutes from leaving one role to arriving at the next: min, most likely, max "
         "(or min and max).",
-        _window_settings("transit", LEGS, "S6 (POI → Role 1 and Role 3 → 4); others estimates"),
+        _window_settings("transit", LEGS),
     ),
     Section(
         "holding",
         "Holding times by precedence",
         "Minutes spent at a role before moving on: min, most likely, max (or min and max).",
-        _window_settings("holding", HOLDING_ROLES, "estimate: no sourced default (F19)"),
+        _window_settings("holding", HOLDING_ROLES),
     ),
     Section(
         "people",
@@ -99,7 +109,7 @@ SECTIONS = (
                 ("demographics", "female_share"),
                 "Women among casualties %",
                 "percent",
-                "S9 (2-10 %)",
+                "S9: 2-10 %",
             ),
         ),
     ),
