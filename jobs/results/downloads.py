@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from jobs.infra import storage
+from jobs.infra.requests import AuthenticatedRequest
 from jobs.infra.responses import StreamedFileResponse, StreamedResponse
 from jobs.runs.models import Job
 from jobs.runs.views import get_job_for_user
 
 
-def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse:
+def download_file(request: AuthenticatedRequest, job_id: UUID, name: str) -> HttpResponseBase:
     job = get_job_for_user(request, job_id)
     output = get_object_or_404(job.outputs, name=name)
     handle = output.file.open("rb")
@@ -25,12 +26,18 @@ def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse
     )
 
 
-def download_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def download_zip(request: AuthenticatedRequest, job_id: UUID) -> HttpResponseBase:
     job = get_job_for_user(request, job_id)
+    response = StreamedResponse(
+        storage.zip_stream(zip_members(job)), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="medgen-{job.id}.zip"'
+    return response
+
+
+def zip_members(job: Job) -> list[tuple[str, str]]:
+    """(archive name, storage name) of every file of a finished job; 404 if none yet."""
     outputs = list(job.outputs.all())
     if job.status != Job.Status.COMPLETED or not outputs:
         raise Http404("This job has no files yet.")
-    members = [(f"medgen-{job.id}/{o.name}", o.file.name) for o in outputs]
-    response = StreamedResponse(storage.zip_stream(members), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="medgen-{job.id}.zip"'
-    return response
+    return [(f"medgen-{job.id}/{output.name}", str(output.file.name)) for output in outputs]
