@@ -109,3 +109,6 @@ class ScenarioConfigAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request: HttpRequest, obj: ScenarioConfig | None) -> list[Any]:
         return [ScenarioVersionInline] if obj else []
+
+
+from jobs.api import admin as api_admin  # noqa: E402, F401  (registers ApiTokenAdmin)

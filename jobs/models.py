@@ -286,3 +286,9 @@ class ScenarioVersion(models.Model):
             config.description,
             config.document,
         )
+
+
+# Django finds an app's models in its `models` module; the token model lives with the API.
+from jobs.api.models import ApiToken  # noqa: E402
+
+__all__ = ["ApiToken", "Job", "JobOutput", "ScenarioConfig", "ScenarioVersion"]

@@ -1,6 +1,6 @@
 """Saved scenario pages: list, create, edit, history, clone, delete, import, export.
 
-Every view loads a scenario through `_get_scenario_for_user`: another user's id is a 404.
+Every view loads a scenario through `get_scenario_for_user`: another user's id is a 404.
 Shipped presets are shown read-only and can be cloned into a saved scenario.
 """
 
@@ -28,7 +28,7 @@ from jobs.scenario_forms import (
 )
 
 
-def _get_scenario_for_user(request: HttpRequest, scenario_id: int) -> ScenarioConfig:
+def get_scenario_for_user(request: HttpRequest, scenario_id: int) -> ScenarioConfig:
     """The saved scenario, if the user owns it; 404 otherwise."""
     return get_object_or_404(ScenarioConfig.objects.for_user(request.user), pk=scenario_id)
 
@@ -53,11 +53,11 @@ def scenario_new(request: HttpRequest) -> HttpResponse:
 
 
 def scenario_edit(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    return _scenario_form(request, _get_scenario_for_user(request, scenario_id))
+    return _scenario_form(request, get_scenario_for_user(request, scenario_id))
 
 
 def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+    config = get_scenario_for_user(request, scenario_id)
     jobs = Job.objects.filter(owner=request.user, scenario_version__config=config)
     context = {
         "config": config,
@@ -68,7 +68,7 @@ def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
 
 
 def scenario_history(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+    config = get_scenario_for_user(request, scenario_id)
     versions = list(config.versions.all())  # newest first
     old, new = _compared(request, config, versions)
     context = {"config": config, "versions": versions, "old": old, "new": new}
@@ -80,7 +80,7 @@ def scenario_history(request: HttpRequest, scenario_id: int) -> HttpResponse:
 
 @require_POST
 def scenario_clone(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+    config = get_scenario_for_user(request, scenario_id)
     copy = ScenarioConfig.objects.create(
         owner=request.user,
         name=free_name(request.user, f"{config.name} (copy)"),
@@ -92,7 +92,7 @@ def scenario_clone(request: HttpRequest, scenario_id: int) -> HttpResponse:
 
 
 def scenario_delete(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+    config = get_scenario_for_user(request, scenario_id)
     if request.method != "POST":
         return render(request, "scenarios/scenario_delete.html", {"config": config})
     config.delete()  # its jobs keep their own copy of the scenario
@@ -101,14 +101,18 @@ def scenario_delete(request: HttpRequest, scenario_id: int) -> HttpResponse:
 
 
 def scenario_generate(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+    config = get_scenario_for_user(request, scenario_id)
     return redirect(f"{reverse('job_new')}?scenario={config.pk}")
 
 
 def scenario_export(request: HttpRequest, scenario_id: int) -> HttpResponse:
     """The scenario document (current or ?version=n) as a JSON download."""
-    config = _get_scenario_for_user(request, scenario_id)
-    asked = request.GET.get("version", "")
+    config = get_scenario_for_user(request, scenario_id)
+    return export_response(config, request.GET.get("version", ""))
+
+
+def export_response(config: ScenarioConfig, asked: str = "") -> HttpResponse:
+    """Version `asked` (default: the current one) as a JSON attachment; 404 if none such."""
     version = config.versions.filter(version=asked).first() if asked.isdigit() else None
     if asked and version is None:
         raise Http404("No such version.")

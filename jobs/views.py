@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 import generation
-from jobs import progress, scenarios, storage
+from jobs import downloads, progress, scenarios
 from jobs.forms import ScenarioForm
 from jobs.models import Job, ScenarioConfig, ScenarioVersion
-from jobs.responses import StreamedFileResponse, StreamedResponse
-from jobs.submit import submit_job
+from jobs.runs.limits import LimitExceeded
+from jobs.submit import cancel_job, submit_job
 
 
 def get_job_for_user(request: HttpRequest, job_id: UUID) -> Job:
@@ -38,8 +38,12 @@ def job_new(request: HttpRequest) -> HttpResponse:
         source = _posted_source(request)
     if request.method == "POST" and form.is_valid():
         version_id = source.version_id if source else None
-        job = submit_job(request.user, form.scenario_document(), form.formats(), version_id)
-        return redirect("job_detail", job_id=job.id)
+        try:
+            job = submit_job(request.user, form.scenario_document(), form.formats(), version_id)
+        except LimitExceeded as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect("job_detail", job_id=job.id)
     context = {
         "form": form,
         "presets": generation.preset_catalog(),
@@ -62,11 +66,11 @@ def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
 
 def job_status(request: HttpRequest, job_id: UUID) -> JsonResponse:
     """The page's fallback when its websocket drops: polled every second by each page."""
-    job = _job_state_for_user(request, job_id)
+    job = job_state_for_user(request, job_id)
     return JsonResponse(progress.payload(job), headers={"Cache-Control": "no-store"})
 
 
-def _job_state_for_user(request: HttpRequest, job_id: UUID) -> Job:
+def job_state_for_user(request: HttpRequest, job_id: UUID) -> Job:
     """Like `get_job_for_user`, loading only the fields the progress payload reads."""
     jobs = Job.objects.for_user(request.user).only(*progress.PAYLOAD_FIELDS)
     return get_object_or_404(jobs, pk=job_id)
@@ -82,8 +86,7 @@ def job_result(request: HttpRequest, job_id: UUID) -> HttpResponse:
 @require_POST
 def job_cancel(request: HttpRequest, job_id: UUID) -> HttpResponse:
     job = get_job_for_user(request, job_id)
-    if job.cancel():
-        progress.publish(job)
+    cancel_job(job)
     return redirect("job_detail", job_id=job.id)
 
 
@@ -107,21 +110,11 @@ def job_save_scenario(request: HttpRequest, job_id: UUID) -> HttpResponse:
 def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse:
     job = get_job_for_user(request, job_id)
     output = get_object_or_404(job.outputs, name=name)
-    handle = output.file.open("rb")
-    return StreamedFileResponse(
-        handle, as_attachment=True, filename=output.name, content_type=output.content_type
-    )
+    return downloads.output_response(request, output)
 
 
 def download_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    job = get_job_for_user(request, job_id)
-    outputs = list(job.outputs.all())
-    if job.status != Job.Status.COMPLETED or not outputs:
-        raise Http404("This job has no files yet.")
-    members = [(f"medgen-{job.id}/{o.name}", o.file.name) for o in outputs]
-    response = StreamedResponse(storage.zip_stream(members), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="medgen-{job.id}.zip"'
-    return response
+    return downloads.zip_response(get_job_for_user(request, job_id))
 
 
 def _initial_document(

@@ -3,11 +3,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from jobs import health, metrics
+from jobs.api import main as api
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="job_list", permanent=False)),
     path("jobs/", include("jobs.urls")),
     path("scenarios/", include("jobs.scenario_urls")),
+    path("api/v1/", api.urls()),
+    path("", include("jobs.api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),

@@ -1,0 +1,6 @@
+"""The JSON API under /api/v1/ (Django Ninja) and the personal tokens it accepts.
+
+Endpoints call the same functions the pages call (jobs.submit, the ownership helpers,
+jobs.downloads, ScenarioConfig's own methods): the API is another door, not another path
+to the data. Nothing is imported here, so `jobs.models` can re-export the token model.
+"""

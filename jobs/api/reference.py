@@ -1,0 +1,107 @@
+"""The OpenAPI schema turned into rows a template can show (the reference page)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+METHOD_ORDER = ("get", "post", "put", "patch", "delete")
+
+
+@dataclass
+class Param:
+    name: str
+    where: str
+    type: str
+    required: bool
+    description: str = ""
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    summary: str
+    description: str
+    anchor: str
+    writes: bool
+    params: list[Param] = field(default_factory=list)
+    body: str = ""
+    responses: list[tuple[str, str, str]] = field(default_factory=list)  # code, text, type
+
+
+def operations(schema: dict[str, Any]) -> list[tuple[str, list[Operation]]]:
+    """Operations grouped by tag, in the schema's order."""
+    groups: dict[str, list[Operation]] = {}
+    for path, methods in schema["paths"].items():
+        for method in sorted(methods, key=METHOD_ORDER.index):
+            spec = methods[method]
+            tag = (spec.get("tags") or ["other"])[0]
+            groups.setdefault(tag, []).append(_operation(method, path, spec))
+    return list(groups.items())
+
+
+def models(schema: dict[str, Any]) -> list[tuple[str, str, list[Param]]]:
+    """(name, description, fields) of each object schema; enums show as their values."""
+    result = []
+    for name, spec in schema.get("components", {}).get("schemas", {}).items():
+        required = set(spec.get("required", []))
+        fields = [
+            Param(key, "", type_name(prop), key in required, prop.get("description", ""))
+            for key, prop in spec.get("properties", {}).items()
+        ]
+        if fields:
+            result.append((name, spec.get("description", ""), fields))
+    return result
+
+
+def type_name(spec: dict[str, Any]) -> str:
+    """A short human name for a JSON schema: `JobIn`, `list of Format`, `integer or null`."""
+    if "$ref" in spec:
+        return str(spec["$ref"]).rsplit("/", 1)[-1]
+    if "anyOf" in spec:
+        return " or ".join(type_name(option) for option in spec["anyOf"])
+    if "enum" in spec:
+        return "one of " + ", ".join(str(value) for value in spec["enum"])
+    kind = spec.get("type", "any")
+    if kind == "array":
+        return f"list of {type_name(spec.get('items', {}))}"
+    if kind == "object":
+        return "object"
+    fmt = spec.get("format")
+    return f"{kind} ({fmt})" if fmt else str(kind)
+
+
+def _operation(method: str, path: str, spec: dict[str, Any]) -> Operation:
+    operation = Operation(
+        method=method.upper(),
+        path=path,
+        summary=spec.get("summary", ""),
+        description=spec.get("description", ""),
+        anchor=spec.get("operationId", f"{method}-{path}"),
+        writes=method != "get",
+    )
+    for param in spec.get("parameters", []):
+        operation.params.append(
+            Param(
+                param["name"],
+                param["in"],
+                type_name(param.get("schema", {})),
+                bool(param.get("required")),
+                param.get("description", ""),
+            )
+        )
+    content = spec.get("requestBody", {}).get("content", {})
+    if "application/json" in content:
+        operation.body = type_name(content["application/json"]["schema"])
+    for code, answer in sorted(spec.get("responses", {}).items()):
+        media = next(iter(answer.get("content", {}).items()), None)
+        shown = "" if media is None else _media_type(*media)
+        operation.responses.append((code, answer.get("description", ""), shown))
+    return operation
+
+
+def _media_type(media: str, content: dict[str, Any]) -> str:
+    if media in ("application/json",):
+        return type_name(content.get("schema", {}))
+    return "file" if media in ("*/*", "application/zip") else media
