@@ -24,7 +24,7 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
 def _binary(*statuses: int, media: str = "*/*") -> dict[str, Any]:
     described = {200: "The whole file.", 206: "The requested byte range."}
     return {
-        str(status): {"description": described[status], "content": {media: BINARY}}
+        status: {"description": described[status], "content": {media: BINARY}}
         for status in statuses
     }
 
@@ -52,7 +52,7 @@ def list_files(request: HttpRequest, job_id: UUID) -> list[dict[str, Any]]:
     openapi_extra={
         "responses": {
             **_binary(200, 206),
-            "416": {
+            416: {
                 "description": "The range lies outside the file (`Content-Range: bytes */size`).",
                 "content": {"text/plain": {"schema": {"type": "string"}}},
             },

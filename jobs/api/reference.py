@@ -94,7 +94,7 @@ def _operation(method: str, path: str, spec: dict[str, Any]) -> Operation:
     content = spec.get("requestBody", {}).get("content", {})
     if "application/json" in content:
         operation.body = type_name(content["application/json"]["schema"])
-    for code, answer in sorted(spec.get("responses", {}).items()):
+    for code, answer in sorted(spec.get("responses", {}).items(), key=lambda item: str(item[0])):
         media = next(iter(answer.get("content", {}).items()), None)
         shown = "" if media is None else _media_type(*media)
         operation.responses.append((code, answer.get("description", ""), shown))

@@ -1,11 +1,11 @@
 """Request and response shapes of the API; Django Ninja writes the OpenAPI schema from them."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict
 
 import generation
 from jobs import progress
@@ -15,6 +15,23 @@ from jobs.models import Job
 Format = Literal[tuple(generation.FORMATS)]  # type: ignore[valid-type]
 MAX_SEED = 2**63 - 1
 MAX_PATIENTS = generation.scenario.MAX_PATIENTS
+
+
+def _no_nul(value: Any) -> Any:
+    """PostgreSQL text and jsonb cannot hold U+0000: refuse it here (422), not at the database."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain the NUL character (U+0000)")
+    if isinstance(value, dict):
+        items: Any = [*value.keys(), *value.values()]
+    else:
+        items = value if isinstance(value, list) else ()
+    for item in items:
+        _no_nul(item)
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+Document = Annotated[dict[str, Any], AfterValidator(_no_nul)]
 
 
 class Problem(Schema):
@@ -48,7 +65,7 @@ class PresetOut(Schema):
 
 
 class DocumentIn(Schema):
-    document: dict[str, Any] = Field(description="A scenario document (docs/scenarios.md).")
+    document: Document = Field(description="A scenario document (docs/scenarios.md).")
 
 
 class Issue(Schema):
@@ -63,9 +80,9 @@ class ValidationOut(Schema):
 
 
 class ScenarioIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=5000)
-    document: dict[str, Any]
+    name: Text = Field(min_length=1, max_length=200)
+    description: Text = Field("", max_length=5000)
+    document: Document
 
 
 class ScenarioSummary(Schema):
@@ -92,8 +109,8 @@ class VersionOut(Schema):
 class JobIn(Schema):
     """Exactly one of `document`, `preset` or `scenario_id` says what to generate."""
 
-    document: dict[str, Any] | None = Field(None, description="A scenario document.")
-    preset: str | None = Field(None, description="A shipped preset's name (GET /presets).")
+    document: Document | None = Field(None, description="A scenario document.")
+    preset: Text | None = Field(None, description="A shipped preset's name (GET /presets).")
     scenario_id: int | None = Field(None, description="One of your saved scenarios.")
     formats: list[Format] = Field(  # type: ignore[valid-type]
         default_factory=lambda: ["json", "csv"], min_length=1

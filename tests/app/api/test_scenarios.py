@@ -132,3 +132,16 @@ def test_it_lists_and_reads_presets(api: Any) -> None:
     assert "battalion-exercise" in {p["name"] for p in listed}
     assert one["name"] == "mascal-drill" and one["document"]["total_patients"] == 300
     assert api.get("/presets/no-such").status_code == 404
+
+
+def test_it_refuses_nul_characters_the_database_cannot_store(
+    api: Any, saved: ScenarioConfig
+) -> None:
+    # Found by schemathesis: PostgreSQL text and jsonb reject U+0000 (a 500 before).
+    named = api.put(f"/scenarios/{saved.pk}", {"name": "a\x00", "document": scenario_doc()})
+    inside = api.post("/scenarios", {"name": "b", "document": scenario_doc(title="x\x00")})
+    as_key = api.post("/jobs", {"document": {**scenario_doc(), "\x00": 1}})
+
+    assert locs(named) == [["body", "payload", "name"]]
+    assert locs(inside) == [["body", "payload", "document"]]
+    assert locs(as_key) == [["body", "payload", "document"]]
