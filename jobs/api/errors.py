@@ -13,12 +13,19 @@ from jobs.api.schemas import ErrorOut, ProblemsOut
 from jobs.runs.limits import LimitExceeded
 
 # Declared on every operation, so clients and schemathesis know each answer's shape.
+BODY = ("body", "payload")  # where Ninja locates a body field; our own checks say the same
+
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ProblemsOut, 429: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 400: ErrorOut, 403: ErrorOut}
 
 
 def problem(loc: list[str | int], msg: str, kind: str = "value_error") -> dict[str, Any]:
-    return {"type": kind, "loc": loc, "msg": msg}
+    return {"type": kind, "loc": list(loc), "msg": msg}
+
+
+def body_problem(field: str, msg: str) -> dict[str, Any]:
+    """A problem with the body field `field`, located as Ninja locates its own."""
+    return problem([*BODY, field], msg)
 
 
 def invalid(*problems: dict[str, Any]) -> ValidationError:
@@ -31,7 +38,7 @@ def scenario_problems(error: generation.ScenarioError, field: str = "document") 
     return invalid(
         *(
             problem(
-                ["body", field, *([issue.path] if issue.path else [])], issue.message, "scenario"
+                [*BODY, field, *([issue.path] if issue.path else [])], issue.message, "scenario"
             )
             for issue in error.issues
         )

@@ -14,7 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 import generation
 from jobs import progress, scenarios
 from jobs.api import auth
-from jobs.api.errors import READ_ERRORS, WRITE_ERRORS, invalid, problem, scenario_problems
+from jobs.api.errors import READ_ERRORS, WRITE_ERRORS, body_problem, invalid, scenario_problems
 from jobs.api.schemas import ErrorOut, JobIn, JobOut, JobState, JobSummary
 from jobs.maintenance import delete_jobs
 from jobs.models import Job
@@ -106,14 +106,14 @@ def _source(request: HttpRequest, payload: JobIn) -> tuple[dict[str, Any], int |
     given = _given(payload)
     if len(given) != 1:
         message = "Give exactly one of document, preset or scenario_id."
-        raise invalid(*(problem(["body", name], message) for name in given or SOURCES))
+        raise invalid(*(body_problem(name, message) for name in given or SOURCES))
     if payload.document is not None:
         return payload.document, None
     if payload.preset is not None:
         if payload.preset not in generation.preset_names():
-            raise invalid(problem(["body", "preset"], "No such preset (see GET /presets)."))
+            raise invalid(body_problem("preset", "No such preset (see GET /presets)."))
         return generation.load_preset(payload.preset), None
     saved = scenarios.lookup(payload.scenario_id, owner=request.user)  # type: ignore[arg-type]
     if saved is None:
-        raise invalid(problem(["body", "scenario_id"], "You have no saved scenario with this id."))
+        raise invalid(body_problem("scenario_id", "You have no saved scenario with this id."))
     return saved.document, saved.version_id

@@ -11,7 +11,7 @@ from ninja import Router, Status
 
 import generation
 from jobs.api import auth
-from jobs.api.errors import READ_ERRORS, WRITE_ERRORS, invalid, problem, scenario_problems
+from jobs.api.errors import READ_ERRORS, WRITE_ERRORS, body_problem, invalid, scenario_problems
 from jobs.api.schemas import (
     DocumentIn,
     ScenarioIn,
@@ -116,9 +116,7 @@ def delete_scenario(request: HttpRequest, scenario_id: int) -> Status[None]:
 def _free(request: HttpRequest, name: str, config: ScenarioConfig | None = None) -> str:
     name = name.strip()
     if not name:
-        raise invalid(problem(["body", "name"], "The name must not be blank."))
+        raise invalid(body_problem("name", "The name must not be blank."))
     if name_taken(request.user, name, exclude=config):
-        raise invalid(
-            problem(["body", "name"], "You already have a saved scenario with this name.")
-        )
+        raise invalid(body_problem("name", "You already have a saved scenario with this name."))
     return name

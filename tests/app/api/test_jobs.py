@@ -32,7 +32,7 @@ def test_it_creates_a_job_from_a_preset_with_a_count(api: Any) -> None:
     assert response.status_code == 201, response.content
     job = Job.objects.get(pk=response.json()["id"])
     assert job.total == 100 and job.formats == ["json", "csv"]
-    assert locs(too_few) == [["body", "preset", "special_events"]]
+    assert locs(too_few) == [["body", "payload", "preset", "special_events"]]
 
 
 def test_it_creates_a_job_from_a_saved_scenario_and_remembers_the_version(
@@ -55,8 +55,8 @@ def test_it_names_every_problem_of_a_bad_document_by_path(api: Any) -> None:
     response = api.post("/jobs", {"document": document})
 
     found = locs(response)
-    assert ["body", "document", "days"] in found
-    assert ["body", "document", "injury_mix"] in found
+    assert ["body", "payload", "document", "days"] in found
+    assert ["body", "payload", "document", "injury_mix"] in found
     assert not Job.objects.exists()
 
 
@@ -69,10 +69,10 @@ def test_it_rejects_bad_fields_with_their_paths(api: Any, alice: Any, bob: Any) 
     assert ["body", "payload", "seed"] in locs(
         api.post("/jobs", {"preset": "mascal-drill", "seed": -1})
     )
-    assert ["body", "preset"] in locs(api.post("/jobs", {"preset": "no-such"}))
-    assert ["body", "scenario_id"] in locs(api.post("/jobs", {"scenario_id": theirs.pk}))
+    assert ["body", "payload", "preset"] in locs(api.post("/jobs", {"preset": "no-such"}))
+    assert ["body", "payload", "scenario_id"] in locs(api.post("/jobs", {"scenario_id": theirs.pk}))
     both = locs(api.post("/jobs", {"preset": "mascal-drill", "document": scenario_doc()}))
-    assert both == [["body", "document"], ["body", "preset"]]
+    assert both == [["body", "payload", "document"], ["body", "payload", "preset"]]
     assert len(locs(api.post("/jobs", {}))) == 3
     assert (
         api.post("/jobs", None, data="{not json", content_type="application/json").status_code

@@ -63,9 +63,9 @@ def test_it_rejects_bad_scenarios_with_paths(api: Any, saved: ScenarioConfig) ->
     blank = api.post("/scenarios", {"name": "  ", "document": scenario_doc()})
     missing = api.post("/scenarios", {"document": scenario_doc()})
 
-    assert locs(bad) == [["body", "document", "days"]]
-    assert locs(taken) == [["body", "name"]]
-    assert locs(blank) == [["body", "name"]]
+    assert locs(bad) == [["body", "payload", "document", "days"]]
+    assert locs(taken) == [["body", "payload", "name"]]
+    assert locs(blank) == [["body", "payload", "name"]]
     assert locs(missing) == [["body", "payload", "name"]]
     assert ScenarioConfig.objects.count() == 1
 
@@ -82,7 +82,7 @@ def test_it_updates_as_a_new_version_and_keeps_the_history(api: Any, saved: Scen
     assert [v["version"] for v in history] == [2, 1]
     assert [v["document"]["days"] for v in history] == [5, 3]
     assert locs(api.put(f"/scenarios/{saved.pk}", {**changed, "document": {}})) == [
-        ["body", "document", "total_patients"]
+        ["body", "payload", "document", "total_patients"]
     ]
 
 

@@ -110,3 +110,14 @@ def test_the_reference_page_shows_every_operation_and_examples(alice_client: Any
             assert f"<code>{path}</code>" in page
     assert "curl -s -X POST" in page and "import os, time, requests" in page
     assert 'id="model-JobIn"' in page
+
+
+def test_docs_api_md_lists_every_operation() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text()
+    schema = ninja_api.get_openapi_schema()
+    for path, methods in schema["paths"].items():
+        for method in methods:
+            row = f"`{method.upper()} {path.removeprefix('/api/v1')}`"
+            assert row in text, f"docs/api.md misses {row}"
