@@ -25,11 +25,9 @@ RATE_KEY = "api-rate:{token}:{window}"
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer mg_...`; `write=True` refuses read-only tokens."""
+    """`Authorization: Bearer mg_...`, either scope."""
 
-    def __init__(self, write: bool = False) -> None:
-        super().__init__()
-        self.write = write
+    write = False
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = ApiToken.authenticate(token)
@@ -42,8 +40,14 @@ class TokenAuth(HttpBearer):
         return found
 
 
+class WriteTokenAuth(TokenAuth):
+    """A read-and-write token; the schema names this scheme on every operation that writes."""
+
+    write = True
+
+
 read = TokenAuth()
-write = TokenAuth(write=True)
+write = WriteTokenAuth()
 
 
 class TokenRateThrottle(BaseThrottle):

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 METHOD_ORDER = ("get", "post", "put", "patch", "delete")
+CODE_RE = re.compile(r"`([^`]+)`")
+STRONG_RE = re.compile(r"\*\*([^*]+)\*\*")
+
+
+def inline_markdown(text: str) -> SafeString:
+    """The schema's descriptions use `code` and **bold**; everything else stays text."""
+    html = CODE_RE.sub(r"<code>\1</code>", escape(text))
+    return mark_safe(STRONG_RE.sub(r"<strong>\1</strong>", html))  # the text was escaped above
 
 
 @dataclass
@@ -14,7 +26,7 @@ class Param:
     where: str
     type: str
     required: bool
-    description: str = ""
+    description: SafeString | str = ""
 
 
 @dataclass
@@ -22,7 +34,7 @@ class Operation:
     method: str
     path: str
     summary: str
-    description: str
+    description: SafeString
     anchor: str
     writes: bool
     params: list[Param] = field(default_factory=list)
@@ -47,12 +59,25 @@ def models(schema: dict[str, Any]) -> list[tuple[str, str, list[Param]]]:
     for name, spec in schema.get("components", {}).get("schemas", {}).items():
         required = set(spec.get("required", []))
         fields = [
-            Param(key, "", type_name(prop), key in required, prop.get("description", ""))
+            Param(
+                key,
+                "",
+                type_name(prop),
+                key in required,
+                inline_markdown(prop.get("description", "")),
+            )
             for key, prop in spec.get("properties", {}).items()
         ]
         if fields:
-            result.append((name, spec.get("description", ""), fields))
+            result.append((name, inline_markdown(spec.get("description", "")), fields))
     return result
+
+
+def paragraphs(text: str) -> list[SafeString]:
+    """The API's description as paragraphs of inline markdown."""
+    return [
+        inline_markdown(" ".join(block.split())) for block in text.split("\n\n") if block.strip()
+    ]
 
 
 def type_name(spec: dict[str, Any]) -> str:
@@ -77,9 +102,9 @@ def _operation(method: str, path: str, spec: dict[str, Any]) -> Operation:
         method=method.upper(),
         path=path,
         summary=spec.get("summary", ""),
-        description=spec.get("description", ""),
+        description=inline_markdown(spec.get("description", "")),
         anchor=spec.get("operationId", f"{method}-{path}"),
-        writes=method != "get",
+        writes=any("WriteTokenAuth" in scheme for scheme in spec.get("security", [])),
     )
     for param in spec.get("parameters", []):
         operation.params.append(
@@ -88,7 +113,7 @@ def _operation(method: str, path: str, spec: dict[str, Any]) -> Operation:
                 param["in"],
                 type_name(param.get("schema", {})),
                 bool(param.get("required")),
-                param.get("description", ""),
+                inline_markdown(param.get("description", "")),
             )
         )
     content = spec.get("requestBody", {}).get("content", {})

@@ -49,6 +49,7 @@ def reference(request: HttpRequest) -> HttpResponse:
     schema = api.get_openapi_schema()
     context = {
         "info": schema["info"],
+        "intro": schema_reference.paragraphs(schema["info"]["description"]),
         "groups": schema_reference.operations(schema),
         "models": schema_reference.models(schema),
         "api_url": request.build_absolute_uri("/api/v1/"),

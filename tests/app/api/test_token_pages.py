@@ -121,3 +121,15 @@ def test_docs_api_md_lists_every_operation() -> None:
         for method in methods:
             row = f"`{method.upper()} {path.removeprefix('/api/v1')}`"
             assert row in text, f"docs/api.md misses {row}"
+
+
+def test_the_reference_marks_only_writing_operations(alice_client: Any) -> None:
+    page = alice_client.get("/api/").content.decode()
+
+    def section(anchor: str) -> str:
+        start = page.index(f'id="{anchor}"')
+        return page[start : page.index("</section>", start)]
+
+    assert "needs a read-and-write token" in section("create_job")
+    assert "needs a read-and-write token" not in section("validate")
+    assert "needs a read-and-write token" not in section("list_jobs")
