@@ -121,3 +121,28 @@ def test_it_429s_past_the_rate_with_retry_after(api: Any, bob_token: str, settin
     assert 1 <= int(limited["Retry-After"]) <= 60
     assert limited.json() == {"detail": "Too many requests."}
     assert api.get("/presets", token=bob_token).status_code == 200  # per token, not global
+
+
+# One operation of each router and kind: the throttle sits on the API object, for all.
+EVERY_KIND = [
+    ("get", "/presets", None),
+    ("get", "/scenarios", None),
+    ("post", "/scenarios/validate", {"document": scenario_doc()}),
+    ("get", "/jobs", None),
+    ("get", "/jobs/00000000-0000-0000-0000-000000000000/files", None),
+    ("post", "/jobs", {"preset": "no-such"}),
+    ("delete", "/scenarios/99999", None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), EVERY_KIND)
+def test_it_rate_limits_every_endpoint(
+    api: Any, settings: Any, method: str, path: str, body: Any
+) -> None:
+    settings.MEDGEN_API_RATE_LIMIT = 1
+
+    first = api.call(method, path, body)
+    second = api.call(method, path, body)
+
+    assert first.status_code != 429
+    assert second.status_code == 429 and int(second["Retry-After"]) >= 1

@@ -71,3 +71,44 @@ def test_the_form_obeys_the_same_cap_with_a_clear_message(
     assert response.status_code == 200
     assert "2 jobs queued or running" in response.content.decode()
     assert Job.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_once_cannot_both_pass_the_cap(
+    alice: Any, settings: Any, monkeypatch: Any
+) -> None:
+    import threading
+    import time
+
+    from django.db import connection
+
+    from jobs import submit
+    from jobs.runs.limits import LimitExceeded, check_can_submit
+    from jobs.submit import submit_job
+
+    def slow_check(user: Any, total: int) -> None:
+        check_can_submit(user, total)
+        time.sleep(0.3)  # both would have counted 0 active jobs here, were it not for the lock
+
+    monkeypatch.setattr(submit, "check_can_submit", slow_check)
+    settings.MEDGEN_MAX_ACTIVE_JOBS_PER_USER = 1
+    start, outcomes = threading.Barrier(2), []
+
+    def submit() -> None:
+        start.wait()
+        try:
+            submit_job(alice, scenario_doc(), ["json"])
+            outcomes.append("queued")
+        except LimitExceeded:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert sorted(outcomes) == ["queued", "refused"]
+    assert Job.objects.filter(owner=alice).count() == 1
