@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 import generation
-from jobs.maintenance import delete_jobs
+from jobs.api import admin as api_admin  # noqa: F401 (Django loads only jobs.admin: ApiTokenAdmin)
 from jobs.models import Job, JobOutput, ScenarioConfig, ScenarioVersion
+from jobs.ops.maintenance import delete_jobs
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -109,6 +110,3 @@ class ScenarioConfigAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request: HttpRequest, obj: ScenarioConfig | None) -> list[Any]:
         return [ScenarioVersionInline] if obj else []
-
-
-from jobs.api import admin as api_admin  # noqa: E402, F401  (registers ApiTokenAdmin)

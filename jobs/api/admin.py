@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from jobs.models import ApiToken
+from jobs.api.models import ApiToken
 
 
 @admin.register(ApiToken)

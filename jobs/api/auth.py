@@ -19,7 +19,7 @@ from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
-from jobs.models import ApiToken
+from jobs.api.models import ApiToken
 
 RATE_KEY = "api-rate:{token}:{window}"
 

@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Router
 
-from jobs import downloads
 from jobs.api.errors import READ_ERRORS
 from jobs.api.schemas import FileOut
-from jobs.views import get_job_for_user
+from jobs.results import downloads
+from jobs.runs.views import get_job_for_user
 
 router = Router(tags=["files"])
 BINARY = {"schema": {"type": "string", "format": "binary"}}

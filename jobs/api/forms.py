@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 
-from jobs.models import ApiToken
+from jobs.api.models import ApiToken
 
 EXPIRY_CHOICES = [("30", "in 30 days"), ("90", "in 90 days"), ("365", "in a year"), ("", "never")]
 

@@ -1,6 +1,6 @@
 """Jobs: create (from a document, a preset or a saved scenario), list, read, cancel,
-re-run, delete. Each calls the function the pages call (jobs.submit, get_job_for_user,
-maintenance.delete_jobs), so the API cannot do what the pages would not.
+re-run, delete. Each calls the function the pages and the admin call (jobs.runs.submit,
+get_job_for_user), so the API cannot do what the pages would not.
 """
 
 from typing import Any
@@ -12,14 +12,15 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 import generation
-from jobs import progress, scenarios
 from jobs.api import auth
 from jobs.api.errors import READ_ERRORS, WRITE_ERRORS, body_problem, invalid, scenario_problems
 from jobs.api.schemas import ErrorOut, JobIn, JobOut, JobState, JobSummary
-from jobs.maintenance import delete_jobs
-from jobs.models import Job
-from jobs.submit import cancel_job, rerun_job, submit_job
-from jobs.views import get_job_for_user, job_state_for_user
+from jobs.runs import progress
+from jobs.runs.models import Job
+from jobs.runs.submit import cancel_job, rerun_job, submit_job
+from jobs.runs.submit import delete_job as delete_with_files
+from jobs.runs.views import get_job_for_user, job_state_for_user
+from jobs.scenarios import cached
 
 router = Router(tags=["jobs"])
 SOURCES = ("document", "preset", "scenario_id")
@@ -92,8 +93,7 @@ def rerun(request: HttpRequest, job_id: UUID) -> Status[Job]:
 @router.delete("/{job_id}", auth=auth.write, response={204: None, **WRITE_ERRORS}, summary="Delete")
 def delete_job(request: HttpRequest, job_id: UUID) -> Status[None]:
     """Delete the job and its files; a running job is cancelled first."""
-    job = get_job_for_user(request, job_id)
-    delete_jobs(Job.objects.filter(pk=job.pk))
+    delete_with_files(get_job_for_user(request, job_id))
     return Status(204, None)
 
 
@@ -113,7 +113,7 @@ def _source(request: HttpRequest, payload: JobIn) -> tuple[dict[str, Any], int |
         if payload.preset not in generation.preset_names():
             raise invalid(body_problem("preset", "No such preset (see GET /presets)."))
         return generation.load_preset(payload.preset), None
-    saved = scenarios.lookup(payload.scenario_id, owner=request.user)  # type: ignore[arg-type]
+    saved = cached.lookup(payload.scenario_id, owner=request.user)  # type: ignore[arg-type]
     if saved is None:
         raise invalid(body_problem("scenario_id", "You have no saved scenario with this id."))
     return saved.document, saved.version_id

@@ -20,9 +20,9 @@ from jobs.api.schemas import (
     ValidationOut,
     VersionOut,
 )
-from jobs.models import ScenarioConfig
-from jobs.scenario_forms import name_taken
-from jobs.scenario_views import export_response, get_scenario_for_user
+from jobs.scenarios.forms import name_taken
+from jobs.scenarios.models import ScenarioConfig
+from jobs.scenarios.views import export_response, get_scenario_for_user
 
 router = Router(tags=["scenarios"])
 

@@ -8,8 +8,8 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
 import generation
-from jobs import progress
-from jobs.models import Job
+from jobs.runs import progress
+from jobs.runs.models import Job
 
 # Built from the engine's list so a new writer appears in the schema by itself.
 Format = Literal[tuple(generation.FORMATS)]  # type: ignore[valid-type]

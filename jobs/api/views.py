@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from jobs.api import reference as schema_reference
 from jobs.api.forms import TokenForm
 from jobs.api.main import api
-from jobs.models import ApiToken
+from jobs.api.models import ApiToken
 
 
 def token_list(request: HttpRequest) -> HttpResponse:

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from jobs.models import Job
+from jobs.runs.models import Job
 
 RETRY_AFTER_MIN, RETRY_AFTER_MAX = 5, 600  # seconds; bounds on the wait we suggest
 

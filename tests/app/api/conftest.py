@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from jobs.models import ApiToken
+from jobs.api.models import ApiToken
 
 PREFIX = "/api/v1"
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from jobs.models import ApiToken, Job
+from jobs.api.models import ApiToken
+from jobs.runs.models import Job
 from tests.conftest import scenario_doc
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 
-from jobs.models import Job
+from jobs.runs.models import Job
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from jobs import progress
-from jobs.models import Job, ScenarioConfig
+from jobs.runs import progress
+from jobs.runs.models import Job
+from jobs.scenarios.models import ScenarioConfig
 from tests.app.api.conftest import locs
 from tests.conftest import scenario_doc
 

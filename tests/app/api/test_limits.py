@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from jobs.models import Job
-from tests.app.test_form import post_data  # the page's form, as a person fills it
+from jobs.runs.models import Job
+from tests.app.scenario_form.test_form import post_data  # the page's form, as a person fills it
 from tests.conftest import scenario_doc
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +82,9 @@ def test_two_submissions_at_once_cannot_both_pass_the_cap(
 
     from django.db import connection
 
-    from jobs import submit
+    from jobs.runs import submit
     from jobs.runs.limits import LimitExceeded, check_can_submit
-    from jobs.submit import submit_job
+    from jobs.runs.submit import submit_job
 
     def slow_check(user: Any, total: int) -> None:
         check_can_submit(user, total)

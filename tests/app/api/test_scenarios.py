@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from jobs.models import ScenarioConfig
+from jobs.scenarios.models import ScenarioConfig
 from tests.app.api.conftest import locs
 from tests.conftest import scenario_doc
 

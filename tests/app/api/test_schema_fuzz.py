@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from jobs.api.main import api as ninja_api
-from jobs.models import ScenarioConfig
+from jobs.scenarios.models import ScenarioConfig
 from tests.conftest import scenario_doc
 
 pytestmark = pytest.mark.django_db(transaction=True)

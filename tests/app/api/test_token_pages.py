@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from jobs.api.main import api as ninja_api
-from jobs.models import ApiToken
+from jobs.api.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
