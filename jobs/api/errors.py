@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 
 import generation
 from jobs.api.schemas import ErrorOut, ProblemsOut
@@ -49,6 +49,12 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(generation.ScenarioError)
     def scenario_error(request: HttpRequest, exc: generation.ScenarioError) -> HttpResponse:
         return api.on_exception(request, scenario_problems(exc))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = api.create_response(request, {"detail": str(exc)}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="MedGen API"'  # RFC 6750
+        return response
 
     @api.exception_handler(LimitExceeded)
     def limit_exceeded(request: HttpRequest, exc: LimitExceeded) -> HttpResponse:

@@ -33,6 +33,7 @@ def test_it_401s_without_a_token(api: Any, path: str) -> None:
 
     assert response.status_code == 401
     assert response.json() == {"detail": "Unauthorized"}
+    assert response["WWW-Authenticate"] == 'Bearer realm="MedGen API"'
 
 
 @pytest.mark.parametrize("header", ["Bearer mg_nope", "Bearer ", "Basic YWxpY2U6YWxpY2U=", "mg_x"])
