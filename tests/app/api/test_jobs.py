@@ -168,3 +168,18 @@ def test_it_lists_none_of_bobs_jobs_to_alice(api: Any, make_job: Any, bob: Any) 
     make_job(owner=bob)
 
     assert api.get("/jobs").json() == {"items": [], "count": 0}
+
+
+def test_a_status_poll_costs_two_queries(
+    api: Any, make_job: Any, django_assert_num_queries: Any
+) -> None:
+    # A script polls this every few seconds: the token (with its owner) and the job's
+    # payload fields; last_used_at is written at most once a minute, the rate is Redis.
+    job = make_job()
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, done=10, rate=5.0)
+    api.get(f"/jobs/{job.id}/status")  # the first use records last_used_at
+
+    with django_assert_num_queries(2):
+        response = api.get(f"/jobs/{job.id}/status")
+
+    assert response.json()["status"] == "running"
