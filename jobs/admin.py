@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 import generation
+from jobs.api import admin as api_admin  # noqa: F401 (Django loads only jobs.admin: ApiTokenAdmin)
 from jobs.models import Job, JobOutput, ScenarioConfig, ScenarioVersion
 from jobs.ops.maintenance import delete_jobs
 from jobs.runs.models import JobQuerySet

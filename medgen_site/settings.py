@@ -223,6 +223,14 @@ JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)  # a job whose worker died is 
 JOB_MAINTENANCE_INTERVAL = env_int("JOB_MAINTENANCE_INTERVAL", 600)  # seconds, in workers
 # Bearer token for /metrics (Prometheus); empty: staff sessions only.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Jobs one user may have queued or running at once, form and API alike (0: no cap; staff
+# are exempt). Answered with a form error, or 429 and Retry-After by the API.
+MEDGEN_MAX_ACTIVE_JOBS_PER_USER = env_int("MEDGEN_MAX_ACTIVE_JOBS_PER_USER", 3)
+# Requests one API token may make per MEDGEN_API_RATE_WINDOW seconds (0: unlimited).
+MEDGEN_API_RATE_LIMIT = env_int("MEDGEN_API_RATE_LIMIT", 120)
+MEDGEN_API_RATE_WINDOW = env_int("MEDGEN_API_RATE_WINDOW", 60)
+NINJA_PAGINATION_PER_PAGE = 50  # jobs per page of GET /api/v1/jobs unless ?limit= says
+NINJA_PAGINATION_MAX_LIMIT = 200
 
 LOGGING = {
     "version": 1,

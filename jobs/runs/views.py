@@ -17,8 +17,9 @@ import generation
 from jobs.infra import stats
 from jobs.infra.requests import AuthenticatedRequest
 from jobs.runs import progress
+from jobs.runs.limits import LimitExceeded
 from jobs.runs.models import Job
-from jobs.runs.submit import submit_job
+from jobs.runs.submit import cancel_job, submit_job
 from jobs.scenario_form.form import ScenarioForm
 from jobs.scenarios import cached
 from jobs.scenarios.models import ScenarioConfig, ScenarioVersion
@@ -42,8 +43,12 @@ def job_new(request: AuthenticatedRequest) -> HttpResponse:
         source = _posted_source(request)
     if request.method == "POST" and form.is_valid():
         version_id = source.version_id if source else None
-        job = submit_job(request.user, form.scenario(), form.formats(), version_id)
-        return redirect("job_detail", job_id=job.id)
+        try:
+            job = submit_job(request.user, form.scenario(), form.formats(), version_id)
+        except LimitExceeded as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect("job_detail", job_id=job.id)
     context = {
         "form": form,
         "presets": generation.preset_catalog(),
@@ -67,14 +72,14 @@ def job_detail(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
 def job_status(request: AuthenticatedRequest, job_id: UUID) -> JsonResponse:
     """The page's fallback when its websocket drops: polled every second by each page."""
     started = time.perf_counter()
-    job = _job_state_for_user(request, job_id)
+    job = job_state_for_user(request, job_id)
     response = JsonResponse(progress.payload(job), headers={"Cache-Control": "no-store"})
     stats.observe(stats.STATUS_SECONDS, time.perf_counter() - started)
     stats.report_process("web")
     return response
 
 
-def _job_state_for_user(request: AuthenticatedRequest, job_id: UUID) -> Job:
+def job_state_for_user(request: AuthenticatedRequest, job_id: UUID) -> Job:
     """Like `get_job_for_user`, loading only the fields the progress payload reads."""
     jobs = Job.objects.for_user(request.user).only(*progress.PAYLOAD_FIELDS)
     return get_object_or_404(jobs, pk=job_id)
@@ -90,8 +95,7 @@ def job_result(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
 @require_POST
 def job_cancel(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
     job = get_job_for_user(request, job_id)
-    if job.cancel():
-        progress.publish(job)
+    cancel_job(job)
     return redirect("job_detail", job_id=job.id)
 
 

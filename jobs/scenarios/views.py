@@ -1,6 +1,6 @@
 """Saved scenario pages: list, create, edit, history, clone, delete, import, export.
 
-Every view loads a scenario through `_get_scenario_for_user`: another user's id is a 404.
+Every view loads a scenario through `get_scenario_for_user`: another user's id is a 404.
 Shipped presets are shown read-only and can be cloned into a saved scenario.
 """
 
@@ -29,7 +29,7 @@ from jobs.scenarios.forms import (
 from jobs.scenarios.models import ScenarioConfig, ScenarioVersion
 
 
-def _get_scenario_for_user(request: AuthenticatedRequest, scenario_id: int) -> ScenarioConfig:
+def get_scenario_for_user(request: AuthenticatedRequest, scenario_id: int) -> ScenarioConfig:
     """The saved scenario, if the user owns it; 404 otherwise."""
     return get_object_or_404(ScenarioConfig.objects.for_user(request.user), pk=scenario_id)
 
@@ -54,11 +54,11 @@ def scenario_new(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def scenario_edit(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
-    return _scenario_form(request, _get_scenario_for_user(request, scenario_id))
+    return _scenario_form(request, get_scenario_for_user(request, scenario_id))
 
 
 def scenario_detail(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+    config = get_scenario_for_user(request, scenario_id)
     # Jobs sit above saved scenarios (a job points at the version it came from), so the
     # model is looked up by name, as that foreign key does, rather than imported upwards.
     job_model = apps.get_model("jobs", "Job")
@@ -72,7 +72,7 @@ def scenario_detail(request: AuthenticatedRequest, scenario_id: int) -> HttpResp
 
 
 def scenario_history(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+    config = get_scenario_for_user(request, scenario_id)
     versions = list(config.versions.all())  # newest first
     old, new = _compared(request, config, versions)
     context = {"config": config, "versions": versions, "old": old, "new": new}
@@ -84,7 +84,7 @@ def scenario_history(request: AuthenticatedRequest, scenario_id: int) -> HttpRes
 
 @require_POST
 def scenario_clone(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+    config = get_scenario_for_user(request, scenario_id)
     copy = ScenarioConfig.objects.create(
         owner=request.user,
         name=free_name(request.user, f"{config.name} (copy)"),
@@ -96,7 +96,7 @@ def scenario_clone(request: AuthenticatedRequest, scenario_id: int) -> HttpRespo
 
 
 def scenario_delete(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+    config = get_scenario_for_user(request, scenario_id)
     if request.method != "POST":
         return render(request, "scenarios/scenario_delete.html", {"config": config})
     config.delete()  # its jobs keep their own copy of the scenario
@@ -105,14 +105,18 @@ def scenario_delete(request: AuthenticatedRequest, scenario_id: int) -> HttpResp
 
 
 def scenario_generate(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+    config = get_scenario_for_user(request, scenario_id)
     return redirect(f"{reverse('job_new')}?scenario={config.pk}")
 
 
 def scenario_export(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
     """The scenario document (current or ?version=n) as a JSON download."""
-    config = _get_scenario_for_user(request, scenario_id)
-    asked = request.GET.get("version", "")
+    config = get_scenario_for_user(request, scenario_id)
+    return export_response(config, request.GET.get("version", ""))
+
+
+def export_response(config: ScenarioConfig, asked: str = "") -> HttpResponse:
+    """Version `asked` (default: the current one) as a JSON attachment; 404 if none such."""
     version = config.versions.filter(version=asked).first() if asked.isdigit() else None
     if asked and version is None:
         raise Http404("No such version.")
