@@ -93,6 +93,14 @@ def compared(rates: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 "verdict": verdict,
                 "source": ref.source,
                 "note": ref.note,
+                "value_text": percent(value),
+                "reference_text": (
+                    f"{percent(ref.low)} – {percent(ref.high)}" if ref.low is not None else ref.note
+                ),
             }
         )
     return rows
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
