@@ -92,6 +92,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Tag libraries kept in their sub-package (Django looks only in
+            # <app>/templatetags/): `{% load results %}` draws a job's dashboard.
+            "libraries": {"results": "jobs.results.template_tags"},
         },
     },
 ]
@@ -162,7 +165,7 @@ RQ = {
     "COMMIT_MODE": "on_db_commit",
     # Jobs run in the worker process itself (no fork per job): a forked child must not
     # share the parent's database pool, and the engine streams so memory stays flat.
-    "WORKER_CLASS": "jobs.worker.JobWorker",
+    "WORKER_CLASS": "jobs.ops.worker.JobWorker",
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -302,7 +302,7 @@ def card_at(job: Any, patient_id: str, minute: float) -> dict[str, Any] | None:
 def read_record(job: Any, sequence: int) -> dict[str, Any]:
     """A patient's full record: from the job's JSON, NDJSON or FHIR file, else made again
     by the engine (same scenario and seed give the same record)."""
-    from jobs.cards import read_patients  # the patient-file reader the cards use
+    from jobs.results.cards import read_patients  # the patient-file reader the cards use
 
     outputs = {output.name: output for output in job.outputs.all()}
     for name in ("patients.ndjson", "patients.json", "patients.fhir.ndjson"):
