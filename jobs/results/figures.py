@@ -37,8 +37,13 @@ def dashboard_data(summary: dict[str, Any]) -> dict[str, Any]:
     day_labels = [
         f"D{d + 1} {(start + timedelta(days=d)).strftime('%d %b')}" for d in range(hours // 24)
     ]
+    by_category = summary["timeline"]["hourly"]["by_category"].values()
+    injured_until = max(
+        (max((h for h, n in enumerate(s) if n), default=0) for s in by_category), default=0
+    )
     return {
         "start": summary["start"],
+        "days": injured_until // 24 + 1,  # days with casualties: the scenario's
         "start_local": local(start),
         "hours": hours,
         "hour_labels": hour_labels,

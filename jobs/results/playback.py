@@ -217,7 +217,13 @@ class Playback:
         reader = TimeReader(self.start)
 
         def done(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-            return [item for item in items or () if reader.seconds(item["time"]) <= second]
+            """The items up to the moment, their times in the scenario's zone."""
+            kept = []
+            for item in items or ():
+                at = reader.seconds(item["time"])
+                if at <= second:
+                    kept.append({**item, "time": self.time(at)})
+            return kept
 
         if reader.seconds(record["injury_time"]) > second:
             return None
@@ -257,8 +263,9 @@ class Playback:
             medevac_requests=done(record.get("medevac_requests")),
             outcome=record["outcome"] if ended else None,
             outcome_facility=record["outcome_facility"] if ended else None,
-            outcome_time=record["outcome_time"] if ended else None,
+            outcome_time=self.time(reader.seconds(record["outcome_time"])) if ended else None,
         )
+        card["injury_time"] = self.time(reader.seconds(record["injury_time"]))
         return card
 
 

@@ -28,18 +28,18 @@ REFERENCES = (
         "(Reister 1973), UK Afghanistan 2004-14 (Webster et al. 2021)",
     ),
     Reference(
-        "case_fatality", "Case fatality rate, CFR = (KIA + DOW) / battle casualties",
+        "case_fatality", "Case fatality rate (CFR)",
         0.076, 0.22,
         "CALIBRATION.md E1, E2, E5-E7: US WWII to Afghanistan (Holcomb-type statistics; "
         "Kotwal et al. 2016), UK Iraq and Afghanistan (Webster 2021, Penn-Barwell 2015)",
     ),
     Reference(
-        "percent_kia", "%KIA = KIA / (battle casualties - RTD)", 0.099, 0.16,
+        "percent_kia", "Killed in action, %KIA", 0.099, 0.16,
         "CALIBRATION.md E5: US Afghanistan 2001-14, before and after the golden-hour "
         "mandate (Kotwal et al. 2016)",
     ),
     Reference(
-        "percent_dow", "%DOW = DOW / (battle WIA - RTD)", 0.029, 0.045,
+        "percent_dow", "Died of wounds, %DOW", 0.029, 0.045,
         "CALIBRATION.md E5, E10, E11: US Afghanistan (Kotwal 2016), WWII and Okinawa "
         "(via BCH), Korea (Reister 1973)",
         "monthly values ranged 2.0-12.6 % in OIF/OEF 2004-08 (E12)",
@@ -95,7 +95,9 @@ def compared(rates: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 "note": ref.note,
                 "value_text": percent(value),
                 "reference_text": (
-                    f"{percent(ref.low)} – {percent(ref.high)}" if ref.low is not None else ref.note
+                    f"{percent(ref.low)} to {percent(ref.high)}"
+                    if ref.low is not None
+                    else ref.note
                 ),
             }
         )

@@ -13,6 +13,18 @@
   var NODE_COLORS = { POI: "#607d8b", R1: "#3d7ea6", R2: "#d9902f", R3: "#7b5ea7", R4: "#4c9a5b",
                       KIA: "#37474f", DOW: "#c62828", RTD: "#2e7d32", Evacuated: "#1565c0" };
 
+  // Points to show of series that may run on, empty, long after the last casualty:
+  // up to the end of the last day with anything in any of them, at least `least`.
+  function shown(groups, hourly, least) {
+    var last = -1;
+    groups.forEach(function (values) {
+      for (var i = values.length - 1; i > last; i--) if (values[i]) { last = i; break; }
+    });
+    var days = hourly ? Math.ceil((last + 1) / 24) : last + 1;
+    var n = Math.max(days, least || 1);
+    return hourly ? n * 24 : n;
+  }
+  function values(group) { return Object.keys(group).map(function (k) { return group[k]; }); }
   function sum(values) { var s = 0; for (var i = 0; i < values.length; i++) s += values[i]; return s; }
   function label(name) { return CATEGORY_LABELS[name] || PRECEDENCE_LABELS[name] || name; }
   function color(name) {
@@ -70,8 +82,9 @@
     this.root.dataset.ready = "true";
   };
 
-  Dashboard.prototype.timeAxis = function (hourly) {
-    return { type: "category", data: hourly ? this.data.hour_labels : this.data.day_labels, axisTick: { alignWithLabel: true } };
+  Dashboard.prototype.timeAxis = function (hourly, length) {
+    var labels = hourly ? this.data.hour_labels : this.data.day_labels;
+    return { type: "category", data: labels.slice(0, length), axisTick: { alignWithLabel: true } };
   };
 
   Dashboard.prototype.zoom = function (hourly) {
@@ -81,10 +94,11 @@
   Dashboard.prototype.drawCasualties = function () {
     var hourly = this.view.casualtiesStep === "hour";
     var source = this.data.timeline[hourly ? "hourly" : "daily"][this.view.casualtiesBy];
+    var length = shown(values(source), hourly, this.data.days);
     var series = [], total = 0;
     Object.keys(source).forEach(function (key) {
       total += sum(source[key]);
-      series.push({ name: label(key), type: "bar", stack: "casualties", data: source[key],
+      series.push({ name: label(key), type: "bar", stack: "casualties", data: source[key].slice(0, length),
                     itemStyle: { color: color(key) }, emphasis: { focus: "series" }, barCategoryGap: hourly ? "0%" : "20%" });
     });
     // Mass-casualty incidents and special events: a point per event at its start, as
@@ -104,7 +118,7 @@
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0, type: "scroll" },
       grid: { left: 48, right: 16, top: 40, bottom: hourly ? 56 : 30 },
-      xAxis: this.timeAxis(hourly),
+      xAxis: this.timeAxis(hourly, length),
       yAxis: { type: "value", name: "casualties" },
       dataZoom: this.zoom(hourly),
       series: series,
@@ -112,27 +126,30 @@
   };
 
   Dashboard.prototype.drawFlow = function () {
-    var flow = this.data.flow;
+    // Arriving at R4 is the evacuation out of theatre: R4 is drawn as that outcome.
+    var hasR4 = this.data.flow.nodes.indexOf("R4") >= 0;
+    var flow = {
+      nodes: this.data.flow.nodes.filter(function (n) { return n !== "Evacuated" || !hasR4; }),
+      links: this.data.flow.links.filter(function (l) { return l.source !== "R4"; }),
+    };
     var out = {};
     flow.links.forEach(function (l) { out[l.source] = (out[l.source] || 0) + l.value; });
     var into = {};
     flow.links.forEach(function (l) { into[l.target] = (into[l.target] || 0) + l.value; });
-    var nodes = flow.nodes.map(function (n) {
-      var depth = { POI: 0, R1: 1, R2: 2, R3: 3, R4: 4 }[n];
-      var node = { name: n, itemStyle: { color: NODE_COLORS[n] } };
-      if (depth !== undefined) node.depth = depth;
-      return node;
-    });
+    var nodes = flow.nodes.map(function (n) { return { name: n, itemStyle: { color: NODE_COLORS[n] } }; });
     this.draw("flow", {
       tooltip: { trigger: "item", formatter: function (p) {
         if (p.dataType === "edge") return p.data.source + " → " + p.data.target + ": " + p.data.value.toLocaleString();
         return p.name + ": " + (out[p.name] || into[p.name] || 0).toLocaleString();
       } },
       series: [{
-        type: "sankey", left: 8, right: 90, top: 10, bottom: 10, nodeAlign: "right", layoutIterations: 0,
+        type: "sankey", left: 8, right: 110, top: 10, bottom: 10, nodeAlign: "justify",
         emphasis: { focus: "adjacency" }, nodeGap: 12,
         data: nodes, links: flow.links, lineStyle: { color: "gradient", opacity: 0.35 },
-        label: { formatter: function (p) { return p.name + " " + (into[p.name] || out[p.name] || 0).toLocaleString(); } },
+        label: { formatter: function (p) {
+          var name = p.name === "R4" ? "R4 (evacuated)" : p.name;
+          return name + " " + (into[p.name] || out[p.name] || 0).toLocaleString();
+        } },
       }],
     }, out.POI || 0);
   };
@@ -141,17 +158,18 @@
     var load = this.data.load;
     var present = this.view.loadShow === "present";
     var source = present ? load.census_hourly : load.arrivals_hourly;
+    var length = shown(values(load.arrivals_hourly), true, this.data.days);
     var total = 0;
     var series = Object.keys(source).map(function (place) {
       total += sum(source[place]);
-      return { name: place, type: "line", data: source[place], showSymbol: false, step: present ? "end" : false,
+      return { name: place, type: "line", data: source[place].slice(0, length), showSymbol: false, step: present ? "end" : false,
                lineStyle: { width: 1.5 }, itemStyle: { color: ROLE_COLORS[place] } };
     });
     this.draw("load", {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 40, bottom: 56 },
-      xAxis: this.timeAxis(true),
+      xAxis: this.timeAxis(true, length),
       yAxis: { type: "value", name: present ? "patients present" : "arrivals per hour" },
       dataZoom: this.zoom(true),
       series: series,
@@ -160,16 +178,17 @@
 
   Dashboard.prototype.drawEvacuation = function () {
     var source = this.data.load.evac_requests_hourly, total = 0;
+    var length = shown(values(source), true, this.data.days);
     var series = Object.keys(source).map(function (key) {
       total += sum(source[key]);
-      return { name: label(key), type: "bar", stack: "requests", data: source[key], barCategoryGap: "0%",
+      return { name: label(key), type: "bar", stack: "requests", data: source[key].slice(0, length), barCategoryGap: "0%",
                itemStyle: { color: color(key) } };
     });
     this.draw("evacuation", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 40, bottom: 56 },
-      xAxis: this.timeAxis(true),
+      xAxis: this.timeAxis(true, length),
       yAxis: { type: "value", name: "9-line requests per hour" },
       dataZoom: this.zoom(true),
       series: series,
@@ -178,15 +197,16 @@
 
   Dashboard.prototype.drawSurgery = function () {
     var source = this.data.load.surgical_cases_daily, total = 0;
+    var length = shown(values(source), false, this.data.days);
     var series = Object.keys(source).map(function (place) {
       total += sum(source[place]);
-      return { name: place, type: "bar", data: source[place], itemStyle: { color: ROLE_COLORS[place] } };
+      return { name: place, type: "bar", data: source[place].slice(0, length), itemStyle: { color: ROLE_COLORS[place] } };
     });
     this.draw("surgery", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 40, bottom: 30 },
-      xAxis: this.timeAxis(false),
+      xAxis: this.timeAxis(false, length),
       yAxis: { type: "value", name: "surgical cases" },
       series: series,
     }, total);
@@ -197,21 +217,22 @@
     var labels = ["≤" + bins[0]];
     for (var i = 1; i < bins.length; i++) labels.push(bins[i - 1] + "-" + bins[i]);
     labels.push(">" + bins[bins.length - 1]);
-    var names = { first_aid: "First aid (10 min)", first_care: "First facility (1 h)", surgery: "Surgery (2 h)" };
+    var names = { first_aid: "First aid", first_care: "First facility", surgery: "Surgery" };
     var colors = { first_aid: "#2e7d32", first_care: "#3d7ea6", surgery: "#b23a2f" };
     var total = 0;
     var series = Object.keys(names).map(function (key) {
       var entry = care[key];
       total += sum(entry.histogram);
-      var share = entry.share_within == null ? "–" : (entry.share_within * 100).toFixed(1) + " % within";
+      var share = entry.share_within == null ? "no data" : (entry.share_within * 100).toFixed(0) + " % ≤ " + entry.guideline_minutes + " min";
       return { name: names[key] + ": " + share, type: "bar", data: entry.histogram, itemStyle: { color: colors[key] } };
     });
     this.draw("care-times", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
-      grid: { left: 48, right: 16, top: 40, bottom: 40 },
-      xAxis: { type: "category", data: labels, name: "minutes after injury", nameLocation: "middle", nameGap: 26 },
-      yAxis: { type: "value", name: "casualties" },
+      grid: { left: 48, right: 16, top: 58, bottom: 40 },
+      xAxis: { type: "category", data: labels, name: "minutes after injury", nameLocation: "middle", nameGap: 26,
+               axisLabel: { interval: 0, fontSize: 10 } },
+      yAxis: { type: "value" },
       series: series,
     }, total);
   };
@@ -221,8 +242,8 @@
     var shown = rows.slice().reverse();
     this.draw(name, {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      grid: { left: 8, right: 40, top: 8, bottom: 24, containLabel: true },
-      xAxis: { type: "value", name: valueName },
+      grid: { left: 8, right: 40, top: 8, bottom: 30, containLabel: true },
+      xAxis: { type: "value", name: valueName, nameLocation: "middle", nameGap: 24 },
       yAxis: { type: "category", data: shown.map(function (r) { return r[0]; }),
                axisLabel: { width: 220, overflow: "truncate" } },
       series: [{ type: "bar", data: shown.map(function (r) { return r[1]; }), itemStyle: { color: barColor },
@@ -252,11 +273,12 @@
       return { name: label(k), type: "bar", stack: "all", data: data, itemStyle: { color: color(k) }, emphasis: { focus: "series" } };
     });
     var categories = { type: "category", data: groupNames.map(label) };
-    var values = { type: "value", name: "casualties" };
+    var rows = Math.ceil(keys.length / 6);
+    var values = horizontal ? { type: "value", name: "casualties", nameLocation: "middle", nameGap: 24 } : { type: "value", name: "casualties" };
     this.draw(name, {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: 24, top: 40, bottom: 24, containLabel: true },
+      legend: { top: 0 },
+      grid: { left: 8, right: 24, top: 16 + 24 * rows, bottom: 30, containLabel: true },
       xAxis: horizontal ? values : categories,
       yAxis: horizontal ? categories : values,
       series: series,
