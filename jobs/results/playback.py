@@ -6,14 +6,20 @@ Contract (also used by the live exercise boards):
 - Moments are **minutes after the scenario start** (`job.scenario["start"]`), ints or
   floats; a moment before the start or after every journey has ended is valid (nobody is
   there). Returned times are ISO 8601 in the scenario's own time zone, with its offset.
-- `state_at(job, minute, window=60)`: a `State`: every casualty present at that moment
-  (injured at or before it, journey not yet ended) with their place: `POI` (injured,
-  waiting for or under evacuation), `R1`-`R3` (at that facility), or `transit` (between
-  facilities, `heading` the next one); and, per front and place, counts of those present
-  and of those arriving, leaving and dying in the `window` minutes up to the moment.
-  R4 (out of theatre) ends a journey: arriving there counts as arriving, never present.
-- `events_between(job, start, stop, fronts=None)`: the `Event`s with start <= minute <
-  stop, in time order (ties: by casualty, then in the order of their timeline): `injury`,
+- `state_at(job, minute, window=60, limit=None, place=None, front=None)`: a `State`:
+  the casualties present at that moment (injured at or before it, journey not yet
+  ended) with their place: `POI` (injured, waiting for or under evacuation), `R1`-`R3`
+  (at that facility), or `transit` (between facilities, `heading` the next one); and,
+  per front and place, counts of those present and of those arriving, leaving and dying
+  in the `window` minutes up to the moment. R4 (out of theatre) ends a journey: arriving
+  there counts as arriving, never present. `casualties` lists everyone present, or,
+  with `place`/`front`, those there, and with `limit` only the `limit` who got there
+  last; `present` and `matching` count them before the limit. The counts always cover
+  everyone (tens of thousands can be present at once in a 100K job: ask for a `limit`
+  when you only show some).
+- `events_between(job, start, stop, fronts=None, latest=None)`: the `Event`s with start
+  <= minute < stop (with `latest`, only the last that many), in time order (ties: by
+  casualty, then in the order of their timeline): `injury`,
   `arrival`, `departure`, `death`, `rtd`, `evacuated`, and with clinical detail
   `nine_line` (a 9-line MEDEVAC request sent as a casualty leaves the point of injury or
   Role 1 for another facility, at the time the engine stamps it) and `atmist` (the
@@ -37,13 +43,28 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from generation import playback
 from generation.figures.from_records import TimeReader
-from jobs.results.playback_store import POI, TRANSIT, PlaybackFile, Presence, open_playback
+from jobs.results.playback_store import (
+    PLACE_NAMES,
+    POI,
+    TRANSIT,
+    PlaybackFile,
+    Presence,
+    open_playback,
+)
 
 PLACES = (POI, TRANSIT, "R1", "R2", "R3")
-LEAVING = ("departure", "evacuated", "rtd")
-DYING = ("death",)
+# Each event's column in the window's counts: arriving, leaving, dying, or none.
+KIND_OF_EVENT = np.array(
+    [
+        {"arrival": 0, "departure": 1, "evacuated": 1, "rtd": 1, "death": 2}.get(event, 3)
+        for event in playback.EVENTS
+    ],
+    dtype=np.int64,
+)
 
 
 class PlaybackUnavailable(Exception):
@@ -77,9 +98,11 @@ class State:
     minute: float
     time: str
     window: float
-    casualties: list[Casualty]
+    casualties: list[Casualty]  # everyone present, or as chosen (see state_at)
     places: list[PlaceCount]
     totals: dict[str, dict[str, int]] = field(default_factory=dict)  # place -> counts
+    present: int = 0  # everyone present
+    matching: int = 0  # those matching the place and front asked for (before `limit`)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -114,30 +137,38 @@ class Playback:
     def time(self, second: int) -> str:
         return (self.start + timedelta(seconds=second)).isoformat()
 
-    def state_at(self, minute: float, window: float = 60) -> State:
+    def state_at(
+        self,
+        minute: float,
+        window: float = 60,
+        limit: int | None = None,
+        place: str | None = None,
+        front: str | None = None,
+    ) -> State:
         second = _second(minute)
-        present = self.store.present(second)
+        present = self.store.present_arrays(second)
+        grid = present.counts(len(self.fronts))
         counts: dict[tuple[str, str], dict[str, int]] = {}
+        for f, name in enumerate(self.fronts):
+            for p, where in enumerate(PLACE_NAMES):
+                if grid[f, p]:
+                    counts[(name, where)] = {"present": int(grid[f, p])}
 
-        def bump(front: str, place: str, key: str) -> None:
-            slot = counts.setdefault((front, place), {})
-            slot[key] = slot.get(key, 0) + 1
-
-        for who in present:
-            bump(self.fronts[who.front], who.place, "present")
         since = _second(minute - window)
-        for step in self.store.steps_between(since + 1, second + 1):  # (moment - window, moment]
-            front = self.fronts[step.front]
-            if step.event == "arrival":
-                bump(front, step.place, "arriving")
-            elif step.event in LEAVING:
-                bump(front, step.place, "leaving")
-            elif step.event in DYING:
-                bump(front, step.place, "dying")
+        steps = self.store.step_columns(since + 1, second + 1)  # (moment - window, moment]
+        kind = KIND_OF_EVENT[steps.event]  # 0 arriving, 1 leaving, 2 dying, 3 neither
+        cells = len(self.fronts) * len(playback.FACILITIES) * 4
+        flat = (steps.front * len(playback.FACILITIES) + steps.place) * 4 + kind
+        tally = np.bincount(flat, minlength=cells).reshape(len(self.fronts), -1, 4)
+        for f, name in enumerate(self.fronts):
+            for p, where in enumerate(playback.FACILITIES):
+                for k, key in enumerate(("arriving", "leaving", "dying")):
+                    if tally[f, p, k]:
+                        counts.setdefault((name, where), {})[key] = int(tally[f, p, k])
         places = [
-            PlaceCount(front=front, place=place, **counts.get((front, place), {}))
-            for front in self.fronts
-            for place in (*PLACES, "R4")
+            PlaceCount(front=name, place=where, **counts.get((name, where), {}))
+            for name in self.fronts
+            for where in (*PLACES, "R4")
         ]
         totals: dict[str, dict[str, int]] = {}
         for count in places:
@@ -146,13 +177,28 @@ class Playback:
             )
             for key in total:
                 total[key] += getattr(count, key)
+        chosen = present
+        if place is not None:
+            chosen = (
+                chosen.where(chosen.place == PLACE_NAMES.index(place))
+                if place in PLACE_NAMES
+                else chosen.where(chosen.place < 0)
+            )
+        if front is not None:
+            code = self.fronts.index(front) if front in self.fronts else -1
+            chosen = chosen.where(chosen.front == code)
+        matching = len(chosen)
+        if limit is not None:
+            chosen = chosen.latest(limit)
         return State(
             minute=minute,
             time=self.time(second),
             window=window,
-            casualties=[self._casualty(who) for who in present],
+            casualties=[self._casualty(who) for who in chosen.presences()],
             places=places,
             totals=totals,
+            present=len(present),
+            matching=matching,
         )
 
     def _casualty(self, who: Presence) -> Casualty:
@@ -168,15 +214,20 @@ class Playback:
         )
 
     def events_between(
-        self, start: float, stop: float, fronts: Iterable[str] | None = None
+        self,
+        start: float,
+        stop: float,
+        fronts: Iterable[str] | None = None,
+        latest: int | None = None,
     ) -> list[Event]:
-        kept = (
-            None if fronts is None else {self.fronts.index(f) for f in fronts if f in self.fronts}
-        )
+        columns = self.store.step_columns(_second(start), _second(stop))
+        if fronts is not None:
+            kept = [self.fronts.index(f) for f in fronts if f in self.fronts]
+            columns = columns.where(np.isin(columns.front, kept))
+        if latest is not None:
+            columns = columns.last(latest)  # each step gives at least one event
         events: list[Event] = []
-        for step in self.store.steps_between(_second(start), _second(stop)):
-            if kept is not None and step.front not in kept:
-                continue
+        for step in columns.steps():
             base = {
                 "minute": step.time / 60,
                 "time": self.time(step.time),
@@ -209,7 +260,7 @@ class Playback:
                         **base,
                     )
                 )
-        return events
+        return events[-latest:] if latest is not None else events
 
     def card_at(self, record: dict[str, Any], minute: float) -> dict[str, Any] | None:
         """The card of `record` (this job's) as it stood at `minute`."""
@@ -287,14 +338,25 @@ def open_job(job: Any) -> Playback:
     return Playback(open_playback(path), job.scenario)
 
 
-def state_at(job: Any, minute: float, window: float = 60) -> State:
-    return open_job(job).state_at(minute, window)
+def state_at(
+    job: Any,
+    minute: float,
+    window: float = 60,
+    limit: int | None = None,
+    place: str | None = None,
+    front: str | None = None,
+) -> State:
+    return open_job(job).state_at(minute, window, limit, place, front)
 
 
 def events_between(
-    job: Any, start: float, stop: float, fronts: Iterable[str] | None = None
+    job: Any,
+    start: float,
+    stop: float,
+    fronts: Iterable[str] | None = None,
+    latest: int | None = None,
 ) -> list[Event]:
-    return open_job(job).events_between(start, stop, fronts)
+    return open_job(job).events_between(start, stop, fronts, latest)
 
 
 def card_at(job: Any, patient_id: str, minute: float) -> dict[str, Any] | None:

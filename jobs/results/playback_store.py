@@ -83,6 +83,71 @@ class Step:
     next_event: str  # the next step's event ("" after the last)
 
 
+# Place codes of `Present.place`: a facility's index (0 = POI, 1-3 = R1-R3), or transit.
+TRANSIT_CODE = len(playback.FACILITIES)
+PLACE_NAMES = (*playback.FACILITIES, TRANSIT)
+
+
+@dataclass(frozen=True)
+class Present:
+    """The casualties present at a moment, as parallel columns (codes as in the file)."""
+
+    index: npt.NDArray[np.int64]
+    front: npt.NDArray[np.int64]
+    place: npt.NDArray[np.int64]  # PLACE_NAMES index
+    heading: npt.NDArray[np.int64]  # facility index: the place, or where a transit goes
+    since: npt.NDArray[np.int64]
+    triage: npt.NDArray[np.int64]
+    category: npt.NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def counts(self, fronts: int) -> npt.NDArray[np.int64]:
+        """[front, place code] -> casualties there."""
+        flat = np.bincount(
+            self.front * len(PLACE_NAMES) + self.place, minlength=fronts * len(PLACE_NAMES)
+        )
+        return flat[: fronts * len(PLACE_NAMES)].reshape(fronts, len(PLACE_NAMES))
+
+    def where(self, keep: npt.NDArray[np.bool_]) -> Present:
+        return Present(*(column[keep] for column in self._columns()))
+
+    def latest(self, limit: int) -> Present:
+        """The `limit` who got to their place last (ties: lower sequence first)."""
+        order = np.lexsort((self.index, -self.since))[:limit]
+        return Present(*(column[order] for column in self._columns()))
+
+    def _columns(self) -> tuple[npt.NDArray[np.int64], ...]:
+        return (
+            self.index,
+            self.front,
+            self.place,
+            self.heading,
+            self.since,
+            self.triage,
+            self.category,
+        )
+
+    def presences(self) -> list[Presence]:
+        facilities, categories, triages = playback.FACILITIES, playback.CATEGORIES, playback.TRIAGE
+        # Plain lists from here: indexing numpy scalars one by one costs ten times more.
+        return [
+            Presence(
+                index,
+                front,
+                PLACE_NAMES[place],
+                facilities[heading],
+                since,
+                triages[tri],
+                categories[cat],
+            )
+            for index, front, place, heading, since, tri, cat in zip(
+                *(column.tolist() for column in self._columns()), strict=True
+            )
+        ]
+
+
 class PlaybackFile:
     def __init__(self, path: Path) -> None:
         with path.open("rb") as handle:
@@ -133,87 +198,128 @@ class PlaybackFile:
 
     def present(self, second: int) -> list[Presence]:
         """Everyone injured at or before `second` whose journey has not ended by then."""
+        return self.present_arrays(second).presences()
+
+    def present_arrays(self, second: int) -> Present:
+        """The same as columns, for counting and choosing without a Python object each."""
         low, rows = self.window(second, second)
         alive = rows["end"] > second
-        indexes = np.nonzero(alive)[0]
+        indexes = np.nonzero(alive)[0] + low
         rows = rows[alive]
-        if not len(rows):
-            return []
         steps = rows["step"]
         done = (steps["time"] <= second) & (np.arange(playback.MAX_STEPS) < rows["steps"][:, None])
-        last = done.sum(axis=1) - 1  # times increase along a timeline
+        last = np.maximum(done.sum(axis=1) - 1, 0)  # times increase along a timeline
         picked = np.arange(len(rows))
         event = steps["event"][picked, last]
         facility = steps["facility"][picked, last]
-        since = steps["time"][picked, last]
         following = steps["facility"][picked, np.minimum(last + 1, playback.MAX_STEPS - 1)]
+        place = np.where(event == INJURY, 0, np.where(event == ARRIVAL, facility, TRANSIT_CODE))
         # The latest re-triage among the steps done, else the triage at injury.
         retriaged = np.where(done & (steps["triage"] > 0), np.arange(playback.MAX_STEPS), -1)
-        newest = retriaged.max(axis=1)
+        newest = retriaged.max(axis=1) if len(rows) else np.zeros(0, dtype=np.int64)
         triage = np.where(
             newest >= 0, steps["triage"][picked, np.maximum(newest, 0)], rows["triage"]
         )
-        facilities, categories, triages = playback.FACILITIES, playback.CATEGORIES, playback.TRIAGE
-        result = []
-        # Plain lists from here: indexing numpy scalars one by one costs ten times more.
-        for offset, front, ev, fac, nxt, when, tri, cat in zip(
-            (indexes + low).tolist(),
-            rows["front"].tolist(),
-            event.tolist(),
-            facility.tolist(),
-            following.tolist(),
-            since.tolist(),
-            triage.tolist(),
-            rows["category"].tolist(),
-            strict=True,
-        ):
-            if ev == INJURY:
-                place = heading = POI
-            elif ev == ARRIVAL:
-                place = heading = facilities[fac]
-            else:
-                place, heading = TRANSIT, facilities[nxt]
-            result.append(
-                Presence(offset, front, place, heading, when, triages[tri], categories[cat])
-            )
-        return result
+        return Present(
+            index=indexes.astype(np.int64),
+            front=rows["front"].astype(np.int64),
+            place=place.astype(np.int64),
+            heading=np.where(place == TRANSIT_CODE, following, facility).astype(np.int64),
+            since=steps["time"][picked, last].astype(np.int64),
+            triage=triage.astype(np.int64),
+            category=rows["category"].astype(np.int64),
+        )
 
-    def steps_between(self, first: int, stop: int) -> list[Step]:
-        """Every timeline step with first <= time < stop, in time order (ties: by
-        casualty, then by position in the timeline)."""
-        if stop <= first:
-            return []
-        low, rows = self.window(first, stop - 1)
-        if not len(rows):
-            return []
+    def step_columns(self, first: int, stop: int) -> Steps:
+        """Every timeline step with first <= time < stop, as columns in time order (ties:
+        by casualty, then by position in the timeline)."""
+        low, rows = self.window(first, max(first, stop - 1))
+        if stop <= first or not len(rows):
+            return Steps.empty()
         steps = rows["step"]
         times = steps["time"]
+        count = rows["steps"].astype(np.int64)
         inside = (times >= first) & (times < stop)
-        inside &= np.arange(playback.MAX_STEPS) < rows["steps"][:, None]
+        inside &= np.arange(playback.MAX_STEPS) < count[:, None]
         which, position = np.nonzero(inside)
         order = np.lexsort((position, which, times[which, position]))
-        result = []
-        for k in order:
-            row, pos = int(which[k]), int(position[k])
-            step = steps[row, pos]
-            before = playback.FACILITIES[int(steps["facility"][row, pos - 1])] if pos else ""
-            more = pos + 1 < int(rows["steps"][row])
-            after = steps[row, pos + 1] if more else None
-            result.append(
-                Step(
-                    index=low + row,
-                    front=int(rows["front"][row]),
-                    time=int(step["time"]),
-                    place=playback.FACILITIES[int(step["facility"])],
-                    event=playback.EVENTS[int(step["event"])],
-                    triage=playback.TRIAGE[int(step["triage"])],
-                    step=pos,
-                    previous_place=before,
-                    next_place=playback.FACILITIES[int(after["facility"])] if after else "",
-                    next_event=playback.EVENTS[int(after["event"])] if after else "",
-                )
+        which, position = which[order], position[order]
+        facility = steps["facility"].astype(np.int64)
+        after = np.minimum(position + 1, playback.MAX_STEPS - 1)
+        has_next = position + 1 < count[which]
+        return Steps(
+            index=which.astype(np.int64) + low,
+            front=rows["front"][which].astype(np.int64),
+            time=times[which, position].astype(np.int64),
+            place=facility[which, position],
+            event=steps["event"][which, position].astype(np.int64),
+            triage=steps["triage"][which, position].astype(np.int64),
+            step=position.astype(np.int64),
+            previous_place=np.where(position > 0, facility[which, np.maximum(position - 1, 0)], -1),
+            next_place=np.where(has_next, facility[which, after], -1),
+            next_event=np.where(has_next, steps["event"][which, after].astype(np.int64), -1),
+        )
+
+    def steps_between(self, first: int, stop: int) -> list[Step]:
+        """`step_columns` as one `Step` each."""
+        return self.step_columns(first, stop).steps()
+
+
+@dataclass(frozen=True)
+class Steps:
+    """Timeline steps as parallel columns (codes as in the file; -1 for none)."""
+
+    index: npt.NDArray[np.int64]
+    front: npt.NDArray[np.int64]
+    time: npt.NDArray[np.int64]
+    place: npt.NDArray[np.int64]
+    event: npt.NDArray[np.int64]
+    triage: npt.NDArray[np.int64]
+    step: npt.NDArray[np.int64]
+    previous_place: npt.NDArray[np.int64]
+    next_place: npt.NDArray[np.int64]
+    next_event: npt.NDArray[np.int64]
+
+    @staticmethod
+    def empty() -> Steps:
+        return Steps(*(np.zeros(0, dtype=np.int64) for _ in range(10)))
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def where(self, keep: npt.NDArray[np.bool_]) -> Steps:
+        return Steps(*(column[keep] for column in self._columns()))
+
+    def last(self, count: int) -> Steps:
+        """The last `count` steps (the latest)."""
+        return Steps(*(column[max(0, len(self) - count) :] for column in self._columns()))
+
+    def _columns(self) -> tuple[npt.NDArray[np.int64], ...]:
+        return (
+            self.index, self.front, self.time, self.place, self.event, self.triage, self.step,
+            self.previous_place, self.next_place, self.next_event,
+        )  # fmt: skip
+
+    def steps(self) -> list[Step]:
+        places, events, triages = playback.FACILITIES, playback.EVENTS, playback.TRIAGE
+        columns = self._columns()
+        return [
+            Step(
+                index=index,
+                front=front,
+                time=time,
+                place=places[place],
+                event=events[event],
+                triage=triages[triage],
+                step=step,
+                previous_place=places[before] if before >= 0 else "",
+                next_place=places[after] if after >= 0 else "",
+                next_event=events[following] if following >= 0 else "",
             )
-        return result
+            for index, front, time, place, event, triage, step, before, after, following in zip(
+                *(column.tolist() for column in columns), strict=True
+            )
+        ]
 
 
 _OPEN: OrderedDict[tuple[str, int, int], PlaybackFile] = OrderedDict()

@@ -93,7 +93,7 @@ def playback_state(request: HttpRequest, job_id: UUID) -> JsonResponse:
         if (not place or c.place == place) and (not front or c.front == front)
     ]
     chosen.sort(key=lambda c: (-c.since, c.sequence))
-    recent = player.events_between(minute - window, minute + 1 / 120)[-RECENT:]
+    recent = player.events_between(minute - window, minute + 1 / 120, latest=RECENT)
     return JsonResponse(
         {
             "minute": state.minute,
@@ -102,9 +102,9 @@ def playback_state(request: HttpRequest, job_id: UUID) -> JsonResponse:
             "window": window,
             "places": [vars(count) for count in state.places],
             "totals": state.totals,
-            "present": len(state.casualties),
-            "listed": [vars(c) for c in chosen[:LISTED]],
-            "matching": len(chosen),
+            "present": state.present,
+            "listed": [vars(c) for c in state.casualties],
+            "matching": state.matching,
             "recent": [event.to_dict() for event in reversed(recent)],
         },
         headers={"Cache-Control": "private, max-age=3600"},

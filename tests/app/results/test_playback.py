@@ -168,3 +168,21 @@ def test_a_completed_job_plays_back(completed_job: Any) -> None:
 def test_a_job_without_playback_says_so(make_job: Any) -> None:
     with pytest.raises(playback.PlaybackUnavailable):
         playback.state_at(make_job(total_patients=10), 0)
+
+
+def test_state_can_list_only_some_and_still_count_everyone(run: Any) -> None:
+    player, _ = run
+    everyone = player.state_at(2000)
+    at_r1 = [c for c in everyone.casualties if c.place == "R1" and c.front == "North"]
+    chosen = player.state_at(2000, limit=3, place="R1", front="North")
+    assert chosen.present == len(everyone.casualties) and chosen.places == everyone.places
+    assert chosen.matching == len(at_r1) > 3
+    latest = sorted(at_r1, key=lambda c: (-c.since, c.sequence))[:3]
+    assert [c.id for c in chosen.casualties] == [c.id for c in latest]
+    assert player.state_at(2000, place="nowhere").matching == 0
+
+
+def test_latest_events_are_the_last_of_the_window(run: Any) -> None:
+    player, _ = run
+    every = player.events_between(1000, 1600)
+    assert player.events_between(1000, 1600, latest=5) == every[-5:]
