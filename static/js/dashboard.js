@@ -10,6 +10,10 @@
   var PRECEDENCE_LABELS = { urgent: "Urgent", urgent_surgical: "Urgent surgical", priority: "Priority", routine: "Routine" };
   var PRECEDENCE_COLORS = { urgent: "#c62828", urgent_surgical: "#8e24aa", priority: "#f9a825", routine: "#2e7d32" };
   var ROLE_COLORS = { R1: "#3d7ea6", R2: "#d9902f", R3: "#7b5ea7", R4: "#4c9a5b" };
+  var MECHANISM_COLORS = { explosive: "#5d4037", gunshot: "#b23a2f", burn: "#ef6c00", blunt: "#7b5ea7", crush: "#455a64",
+                          chemical: "#9e9d24", biological: "#00897b", radiological: "#c2185b", fall: "#3d7ea6",
+                          sport_training: "#64b5f6", vehicle_accident: "#1565c0", environmental: "#80cbc4", other: "#9e9e9e",
+                          illness: "#2e7d32", psychological: "#8d6e63" };
   var NODE_COLORS = { POI: "#607d8b", R1: "#3d7ea6", R2: "#d9902f", R3: "#7b5ea7", R4: "#4c9a5b",
                       KIA: "#37474f", DOW: "#c62828", RTD: "#2e7d32", Evacuated: "#1565c0" };
 
@@ -28,7 +32,8 @@
   function sum(values) { var s = 0; for (var i = 0; i < values.length; i++) s += values[i]; return s; }
   function label(name) { return CATEGORY_LABELS[name] || PRECEDENCE_LABELS[name] || name; }
   function color(name) {
-    return TRIAGE_COLORS[name] || CATEGORY_COLORS[name] || PRECEDENCE_COLORS[name] || ROLE_COLORS[name];
+    return TRIAGE_COLORS[name] || CATEGORY_COLORS[name] || PRECEDENCE_COLORS[name] || ROLE_COLORS[name] ||
+      MECHANISM_COLORS[name];
   }
 
   function Dashboard(root) {
