@@ -11,31 +11,35 @@ the two to each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
-HOUR = 3600
-DAY = 86_400
-TRIAGE = ("T1", "T2", "T3", "T4", "DEAD")
-OUTCOMES = ("KIA", "DOW", "RTD", "EVACUATED")
-PLACES = ("POI", "R1", "R2", "R3", "R4")
-PRECEDENCES = ("urgent", "urgent_surgical", "priority", "routine")
-CATEGORIES = ("battle_injury", "non_battle_injury", "disease")
-MARKED_KINDS = ("mass_casualty", "offensive", "ambush", "mass_casualty")  # see marked()
-TRIAGE_INDEX = {name: i for i, name in enumerate(TRIAGE)}
-OUTCOME_INDEX = {name: i for i, name in enumerate(OUTCOMES)}
-PLACE_INDEX = {name: i for i, name in enumerate(PLACES)}
-PRECEDENCE_INDEX = {name: i for i, name in enumerate(PRECEDENCES)}
-HELD = (1, 2, 3)  # R1-R3 hold patients; arriving at R4 (out of theatre) ends a journey
+# Constants are Final: compiled, they are read as native values instead of being looked
+# up in the module's dictionary on every use.
+HOUR: Final = 3600
+DAY: Final = 86_400
+TRIAGE: Final = ("T1", "T2", "T3", "T4", "DEAD")
+OUTCOMES: Final = ("KIA", "DOW", "RTD", "EVACUATED")
+PLACES: Final = ("POI", "R1", "R2", "R3", "R4")
+PRECEDENCES: Final = ("urgent", "urgent_surgical", "priority", "routine")
+CATEGORIES: Final = ("battle_injury", "non_battle_injury", "disease")
+MARKED_KINDS: Final = ("mass_casualty", "offensive", "ambush", "mass_casualty")  # see marked()
+TRIAGE_INDEX: Final = {name: i for i, name in enumerate(TRIAGE)}
+OUTCOME_INDEX: Final = {name: i for i, name in enumerate(OUTCOMES)}
+PLACE_INDEX: Final = {name: i for i, name in enumerate(PLACES)}
+PRECEDENCE_INDEX: Final = {name: i for i, name in enumerate(PRECEDENCES)}
+HELD: Final = (1, 2, 3)  # R1-R3 hold patients; arriving at R4 (out of theatre) ends a journey
 # Care times: 5-minute buckets over the first 24 hours (10, 60 and 120 minutes fall on
 # bucket edges), later times in one overflow count. Keys: first aid, first care, surgery.
-BUCKET = 300
-BUCKETS = 24 * 12
-FIRST_AID, FIRST_CARE, SURGERY = 0, 1, 2
+BUCKET: Final = 300
+BUCKETS: Final = 24 * 12
+FIRST_AID: Final = 0
+FIRST_CARE: Final = 1
+SURGERY: Final = 2
 # Procedures counted as surgery (damage-control or definitive) in the clinical tables:
 # laparotomy, lower-limb amputation, appendectomy, open reduction with internal fixation
 # (any bone; femur), excisional debridement of burn. Imaging, transfusion and wound
 # irrigation are care, not surgical cases.
-SURGICAL_CODES = frozenset(
+SURGICAL_CODES: Final = frozenset(
     {"86481000", "397117006", "80146002", "20701002", "57470004", "40872008"}
 )
 Timeline = list[tuple[int, str, str]]
