@@ -20,7 +20,7 @@ Layout, little-endian: a 32-byte header, then `count` records of RECORD_SIZE byt
 from __future__ import annotations
 
 import struct
-from typing import Any
+from typing import Any, Final
 
 MAGIC = b"MGPLAY01"
 MAX_STEPS = 8  # injury, 3 x (arrival, departure), then outcome: at most 8 (journey.py)
@@ -53,8 +53,7 @@ class PlaybackRows:
     """A chunk's playback records, one `add` per casualty in sequence order."""
 
     def __init__(self) -> None:
-        self.values: list[int] = []
-        self.count = 0
+        self.records: list[bytes] = []
 
     def add(
         self,
@@ -71,30 +70,34 @@ class PlaybackRows:
         steps = len(timeline)
         if steps > MAX_STEPS:
             raise ValueError(f"{steps} timeline steps; a playback record holds {MAX_STEPS}")
-        values = self.values
-        values += (
-            timeline[0][0],
-            timeline[steps - 1][0],
-            front,
-            category,
-            _TRIAGE[triage],
-            _OUTCOME[outcome],
-            _PRECEDENCE[precedence or ""],
-            steps,
-        )
+        values = [0] * _FIELDS  # unused steps stay zero
+        values[0] = timeline[0][0]
+        values[1] = timeline[steps - 1][0]
+        values[2] = front
+        values[3] = category
+        values[4] = _TRIAGE[triage]
+        values[5] = _OUTCOME[outcome]
+        values[6] = _PRECEDENCE[precedence or ""]
+        values[7] = steps
+        at = 8
         for i in range(steps):
             when, facility, event = timeline[i]
             retriage = entries[i].get("triage")
-            values += (
-                when,
-                _FACILITY[facility],
-                _EVENT[event],
-                _TRIAGE[retriage] if retriage else 0,
-            )
-        values += [0] * (4 * (MAX_STEPS - steps))
-        self.count += 1
+            values[at] = when
+            values[at + 1] = _FACILITY[facility]
+            values[at + 2] = _EVENT[event]
+            values[at + 3] = _TRIAGE[retriage] if retriage else 0
+            at += 4
+        self.records.append(_PACK(*values))
+
+    @property
+    def count(self) -> int:
+        return len(self.records)
 
     def to_bytes(self) -> bytes:
-        """Every record added, packed (one struct call for the chunk)."""
-        layout = struct.Struct("<" + RECORD.format[1:] * self.count)
-        return layout.pack(*self.values)
+        """Every record added, in order."""
+        return b"".join(self.records)
+
+
+_FIELDS: Final = 8 + 4 * MAX_STEPS
+_PACK: Final = RECORD.pack

@@ -45,8 +45,10 @@ from typing import Any
 
 import numpy as np
 
+import generation
 from generation import playback
 from generation.figures.from_records import TimeReader
+from jobs.results.cards import read_patients  # the patient-file reader the cards use
 from jobs.results.playback_store import (
     PLACE_NAMES,
     POI,
@@ -371,16 +373,12 @@ def card_at(job: Any, patient_id: str, minute: float) -> dict[str, Any] | None:
 def read_record(job: Any, sequence: int) -> dict[str, Any]:
     """A patient's full record: from the job's JSON, NDJSON or FHIR file, else made again
     by the engine (same scenario and seed give the same record)."""
-    from jobs.results.cards import read_patients  # the patient-file reader the cards use
-
     outputs = {output.name: output for output in job.outputs.all()}
     for name in ("patients.ndjson", "patients.json", "patients.fhir.ndjson"):
         if name in outputs:
             found = read_patients(outputs[name], sequence, sequence)
             if found:
                 return found[0]
-    import generation
-
     scenario = generation.parse_scenario(job.scenario)
     plan = generation.make_plan(scenario, job.seed)
     return generation.generate_chunk(plan, sequence - 1, sequence)[0]
