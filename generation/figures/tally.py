@@ -139,9 +139,12 @@ class Tally:
         mechanism: str,
         nationality: str,
         treatments: list[tuple[int, str, str, str]],
+        requests: list[int] | None,
     ) -> None:
         """One casualty. Times in seconds after the start; `treatments` (time, place,
-        code, display) in time order; `marker` from marked()."""
+        code, display) in time order; `marker` from marked(); `requests` when each 9-line
+        MEDEVAC request was sent, or None without clinical detail (then every move out of
+        the point of injury or Role 1 counts as one, at the time of leaving)."""
         t0 = timeline[0][0]
         hour = t0 // HOUR
         triage_index = TRIAGE_INDEX[triage]
@@ -159,7 +162,11 @@ class Tally:
                 if t0 < found[0]:
                     found[0] = t0
                 found[1] += 1
-        self._journey(timeline, precedence, outcome_index)
+        self._journey(timeline, precedence, outcome_index, requests is None)
+        if requests:
+            asked = PRECEDENCE_INDEX[precedence] if precedence else 3
+            for sent in requests:
+                bump(self.evac[asked], sent // HOUR, 1)
         if treatments:
             self._treatments(t0, treatments)
         for condition in conditions:
@@ -178,8 +185,11 @@ class Tally:
         nations = self.nationality[front]
         nations[nationality] = nations.get(nationality, 0) + 1
 
-    def _journey(self, timeline: Timeline, precedence: str | None, outcome: int) -> None:
-        """Arrivals, census, 9-lines sent, first care, and the path for the flow."""
+    def _journey(
+        self, timeline: Timeline, precedence: str | None, outcome: int, moves: bool
+    ) -> None:
+        """Arrivals, census, first care, the path for the flow; with `moves`, a 9-line
+        for every move out of the point of injury or Role 1."""
         t0 = timeline[0][0]
         code = 1  # the path: a base-8 digit per place (index + 1) after a leading 1
         here = 0
@@ -193,7 +203,7 @@ class Tally:
                 bump(self.arrivals[place], when // HOUR, 1)
                 if i == 1:
                     self._care(FIRST_CARE, when - t0)
-                if here <= 1 and place != here:  # left the point of injury or R1: a 9-line
+                if moves and here <= 1 and place != here:  # left the POI or R1: a 9-line
                     asked = PRECEDENCE_INDEX[precedence] if precedence else 3
                     bump(self.evac[asked], timeline[i - 1][0] // HOUR, 1)
                 arrived = when

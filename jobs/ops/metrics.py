@@ -34,8 +34,8 @@ from prometheus_client.registry import Collector
 from rq import Worker
 
 from jobs.infra import stats
-from jobs.models import Job
 from jobs.ops import health
+from jobs.runs.models import Job
 from jobs.runs.tasks import QUEUE
 
 log = logging.getLogger(__name__)
