@@ -159,7 +159,7 @@ class _Factory:
             "outcome_time": times[-1],
         }
         given: list[Treatment] = []
-        requests: list[int] = []
+        requests: list[int] | None = None  # without clinical detail: no 9-lines written
         if tables.scenario.clinical_detail:
             given, requests = self._detail(rng, record, region, timeline, times, entries, injury)
         if self.tally is not None:
@@ -169,7 +169,7 @@ class _Factory:
             )  # fmt: skip
         if self.playback is not None:
             self.playback.add(
-                front, category, triage, outcome, precedence, timeline, entries, requests
+                front, category, triage, outcome, precedence, timeline, entries, requests or []
             )
         return record
 
