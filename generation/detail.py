@@ -75,9 +75,10 @@ def clinical_detail(
     times: list[str],
     entries: list[dict[str, Any]],
     record: dict[str, Any],
-) -> None:
+) -> tuple[list[Treatment], list[int]]:
     """Adds the clinical detail fields to `record`; arrivals in `entries` (the timeline as
-    written, `times` its ISO times) get their re-triage."""
+    written, `times` its ISO times) get their re-triage. Returns, for the figures and the
+    playback, the treatments given and when each 9-line request was sent (seconds)."""
     ct = tables.clinical
     tags = clinical.patient_tags(ct, casualty.conditions, casualty.category)
     severity = "T1" if casualty.triage == "DEAD" else casualty.triage
@@ -101,15 +102,17 @@ def clinical_detail(
         record["vitals"] = []
         record["handovers"] = []
         record["medevac_requests"] = []
-        return
+        return given, []
     vitals, signs_at_arrival = _vitals(rng, tables, casualty, injury, timeline, times, entries)
     record["vitals"] = vitals
     record["handovers"] = _handovers(clock, casualty, timeline, times, signs_at_arrival, given)
+    sent: list[int] = []
     record["medevac_requests"] = (
-        _medevac(rng, tables, clock, casualty, timeline, times, given, transport == "litter")
+        _medevac(rng, tables, clock, casualty, timeline, times, given, transport == "litter", sent)
         if needs_request
         else []
     )
+    return given, sent
 
 
 def _movement(rng: random.Random, casualty: Casualty, needs_request: bool) -> str | None:
@@ -216,9 +219,11 @@ def _medevac(
     times: list[str],
     given: list[Treatment],
     litter: bool,
+    sent_at: list[int],
 ) -> list[dict[str, Any]]:
     """A 9-line request for each evacuation leaving the point of injury or Role 1: from
-    the point of injury a few minutes after the injury, from Role 1 as it is left."""
+    the point of injury a few minutes after the injury, from Role 1 as it is left. The
+    times they are sent are appended to `sent_at`."""
     # On a ventilator from the first ventilation on (treatments are in time order).
     ventilated_from = NEVER
     for when, _, code, _ in given:
@@ -235,6 +240,7 @@ def _medevac(
         if here == "POI":
             sent = _request_time(rng, leaving, arriving)
             time = clock.iso(sent)
+        sent_at.append(sent)
         requests.append(
             paperwork.nine_line(
                 rng,

@@ -12,9 +12,11 @@ import random
 from typing import Any
 
 from generation import injuries, journey, people, physiology, reference
+from generation.clinical import Treatment
 from generation.clock import Clock
 from generation.detail import Casualty, clinical_detail
 from generation.fastops import pick, zero_padded
+from generation.figures.tally import Tally, marked
 from generation.plan import (
     BATTLE,
     DISEASE,
@@ -24,6 +26,7 @@ from generation.plan import (
     SPECIAL_KINDS,
     Plan,
 )
+from generation.playback import PlaybackRows
 from generation.tables import Tables
 
 STREAM_BITS = 22  # patients per seed: 4M > the 2M maximum
@@ -32,9 +35,21 @@ _MASCAL_KINDS = (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])
 Record = dict[str, Any]
 
 
-def generate_chunk(plan: Plan, start: int, stop: int) -> list[Record]:
-    """Records for sequence numbers start+1 .. stop (0-based slice of the plan)."""
+def generate_chunk(
+    plan: Plan,
+    start: int,
+    stop: int,
+    tally: Tally | None = None,
+    playback: PlaybackRows | None = None,
+) -> list[Record]:
+    """Records for sequence numbers start+1 .. stop (0-based slice of the plan).
+
+    Each casualty is also counted into `tally` (the figures) and written to `playback`
+    (the playback records), when given, from the numbers the engine holds anyway.
+    """
     factory = _Factory(plan.tables, plan.seed)
+    factory.tally = tally
+    factory.playback = playback
     # No cyclic GC while the chunk piles up (docs/engine-api.md, internals: cyclic-gc);
     # switched back on only if it was on (callers may nest).
     collecting = gc.isenabled()
@@ -46,6 +61,12 @@ def generate_chunk(plan: Plan, start: int, stop: int) -> list[Record]:
             gc.enable()
 
 
+def id_prefix(seed: int) -> str:
+    """What every patient id of a run starts with: `EX-` and a tag derived from the seed."""
+    tag = hashlib.blake2b(str(seed).encode(), digest_size=3).hexdigest().upper()
+    return f"EX-{tag}-"
+
+
 class _Factory:
     """Builds records for one (scenario, seed); keeps nothing from one patient to the next."""
 
@@ -53,8 +74,9 @@ class _Factory:
         self.tables = tables
         self.seed_base = seed << STREAM_BITS
         self.clock = Clock(tables.scenario.start)
-        tag = hashlib.blake2b(str(seed).encode(), digest_size=3).hexdigest().upper()
-        self.id_prefix = f"EX-{tag}-"
+        self.id_prefix = id_prefix(seed)
+        self.tally: Tally | None = None
+        self.playback: PlaybackRows | None = None
         self.naval = tuple(name == "naval" for name in tables.warfare_names)
         self.rng = random.Random(0)  # re-seeded for every patient: see record()
         # Mass casualty: a mass-casualty event, or any event at least this large.
@@ -127,8 +149,19 @@ class _Factory:
             "outcome_facility": facility,
             "outcome_time": times[-1],
         }
+        given: list[Treatment] = []
+        requests: list[int] | None = None  # without clinical detail: no 9-lines written
         if tables.scenario.clinical_detail:
-            self._detail(rng, record, region, timeline, times, entries, injury)
+            given, requests = self._detail(rng, record, region, timeline, times, entries, injury)
+        if self.tally is not None:
+            self.tally.patient(
+                category, front, triage, precedence, outcome, timeline, event,
+                marked(kind, mascal), conditions, mechanism, nation.code, given, requests,
+            )  # fmt: skip
+        if self.playback is not None:
+            self.playback.add(
+                front, category, triage, outcome, precedence, timeline, entries, requests or []
+            )
         return record
 
     def _detail(
@@ -140,8 +173,9 @@ class _Factory:
         times: list[str],
         entries: list[dict[str, Any]],
         injury: physiology.Injury | None,
-    ) -> None:
-        """Adds the clinical detail fields; re-triage goes onto the timeline `entries`."""
+    ) -> tuple[list[Treatment], list[int]]:
+        """Adds the clinical detail fields; re-triage goes onto the timeline `entries`.
+        Returns the treatments given and the times 9-line requests were sent."""
         casualty = Casualty(
             age=record["age"],
             sex=record["sex"],
@@ -157,7 +191,9 @@ class _Factory:
             injury_time=record["injury_time"],
             injury=injury,
         )
-        clinical_detail(rng, self.tables, self.clock, casualty, timeline, times, entries, record)
+        return clinical_detail(
+            rng, self.tables, self.clock, casualty, timeline, times, entries, record
+        )
 
     def _journey(
         self,

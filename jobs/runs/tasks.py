@@ -85,6 +85,7 @@ def _generate(job: Job) -> None:
             on_progress=on_progress,
             should_stop=lambda: not job.is_current(),
             cards=True,  # jobs.results.cards reads it, whatever the formats
+            playback=True,  # figures (summary.json) are gathered by default
         )
     except generation.Cancelled:
         storage.delete_prefix(prefix)
