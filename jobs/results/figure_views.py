@@ -6,8 +6,9 @@ import csv
 import io
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 
+from jobs.infra.requests import AuthenticatedRequest
 from jobs.results import figures, tables
 from jobs.runs.models import Job
 from jobs.runs.views import get_job_for_user
@@ -16,7 +17,7 @@ from jobs.runs.views import get_job_for_user
 CACHE = "private, max-age=3600"
 
 
-def completed_job(request: HttpRequest, job_id: UUID) -> Job:
+def completed_job(request: AuthenticatedRequest, job_id: UUID) -> Job:
     job = get_job_for_user(request, job_id)
     if job.status != Job.Status.COMPLETED:
         raise Http404("This job has not finished.")
@@ -30,12 +31,12 @@ def _figures(job: Job) -> dict[str, object]:
         raise Http404(str(error)) from None
 
 
-def figures_json(request: HttpRequest, job_id: UUID) -> JsonResponse:
+def figures_json(request: AuthenticatedRequest, job_id: UUID) -> JsonResponse:
     data = _figures(completed_job(request, job_id))
     return JsonResponse(data, headers={"Cache-Control": CACHE})
 
 
-def figures_csv(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse:
+def figures_csv(request: AuthenticatedRequest, job_id: UUID, name: str) -> HttpResponse:
     """One chart's numbers; time series per hour."""
     if name not in tables.TABLES:
         raise Http404("No such chart.")

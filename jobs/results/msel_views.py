@@ -10,8 +10,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponseBase
 
+import generation
+from jobs.infra.requests import AuthenticatedRequest
 from jobs.infra.responses import StreamedFileResponse, StreamedResponse
 from jobs.results import msel, msel_files
 from jobs.results.cards import read_patients
@@ -19,22 +21,26 @@ from jobs.results.dtg import dtg
 from jobs.results.figure_views import completed_job
 from jobs.runs.models import Job
 
-SOURCES = ("patients.ndjson", "patients.json", "patients.csv", "patients.fhir.ndjson")
 BATCH = 2000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def records(job: Job) -> Iterator[dict[str, Any]]:
-    """Every patient record of the job, in sequence order, from its handiest file."""
-    outputs = {output.name: output for output in job.outputs.filter(name__in=SOURCES)}
-    source = next((outputs[name] for name in SOURCES if name in outputs), None)
-    if source is None:
-        raise Http404("This job has no patient file to make an MSEL from.")
-    for first in range(1, job.total + 1, BATCH):
-        yield from read_patients(source, first, min(job.total, first + BATCH - 1))
+    """Every patient record of the job, in sequence order: read from its NDJSON file, or
+    made again by the engine (the same scenario and seed give the same records)."""
+    ndjson = job.outputs.filter(name="patients.ndjson").first()
+    if ndjson is not None:
+        for first in range(1, job.total + 1, BATCH):
+            yield from read_patients(
+                str(ndjson.file.name), first, min(job.total, first + BATCH - 1)
+            )
+        return
+    plan = generation.make_plan(generation.parse_scenario(job.scenario), job.seed)
+    for start in range(0, job.total, BATCH):
+        yield from generation.generate_chunk(plan, start, min(job.total, start + BATCH))
 
 
-def job_msel(request: HttpRequest, job_id: UUID, kind: str) -> HttpResponse:
+def job_msel(request: AuthenticatedRequest, job_id: UUID, kind: str) -> HttpResponseBase:
     job = completed_job(request, job_id)
     start = datetime.fromisoformat(job.scenario["start"])
     rows = msel.rows(records(job), start)

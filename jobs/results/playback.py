@@ -48,7 +48,7 @@ import numpy as np
 import generation
 from generation import playback
 from generation.figures.from_records import TimeReader
-from jobs.results.cards import read_patients  # the patient-file reader the cards use
+from jobs.results.cards import read_patients  # the line-file reader the cards use
 from jobs.results.playback_store import (
     PLACE_NAMES,
     POI,
@@ -388,14 +388,13 @@ def card_at(job: Any, patient_id: str, minute: float) -> dict[str, Any] | None:
 
 
 def read_record(job: Any, sequence: int) -> dict[str, Any]:
-    """A patient's full record: from the job's JSON, NDJSON or FHIR file, else made again
-    by the engine (same scenario and seed give the same record)."""
-    outputs = {output.name: output for output in job.outputs.all()}
-    for name in ("patients.ndjson", "patients.json", "patients.fhir.ndjson"):
-        if name in outputs:
-            found = read_patients(outputs[name], sequence, sequence)
-            if found:
-                return found[0]
+    """A patient's full record: from the job's NDJSON file (one record a line, sought by
+    bisection), else made again by the engine (same scenario and seed, same record)."""
+    ndjson = job.outputs.filter(name="patients.ndjson").first()
+    if ndjson is not None:
+        found = read_patients(str(ndjson.file.name), sequence, sequence)
+        if found:
+            return found[0]
     scenario = generation.parse_scenario(job.scenario)
     plan = generation.make_plan(scenario, job.seed)
     return generation.generate_chunk(plan, sequence - 1, sequence)[0]

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from jobs.infra.requests import AuthenticatedRequest
 from jobs.results import figures, playback
 from jobs.results.dtg import dtg
 from jobs.results.figure_views import completed_job
@@ -56,7 +57,7 @@ def _player(job: Job) -> playback.Playback:
         raise BadParameter(str(error)) from None
 
 
-def job_playback(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def job_playback(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
     job = completed_job(request, job_id)
     context: dict[str, Any] = {"job": job}
     try:
@@ -77,7 +78,7 @@ def job_playback(request: HttpRequest, job_id: UUID) -> HttpResponse:
     return render(request, "results/playback.html", context)
 
 
-def playback_state(request: HttpRequest, job_id: UUID) -> JsonResponse:
+def playback_state(request: AuthenticatedRequest, job_id: UUID) -> JsonResponse:
     job = completed_job(request, job_id)
     try:
         player = _player(job)
@@ -105,7 +106,7 @@ def playback_state(request: HttpRequest, job_id: UUID) -> JsonResponse:
     )
 
 
-def playback_card(request: HttpRequest, job_id: UUID) -> JsonResponse:
+def playback_card(request: AuthenticatedRequest, job_id: UUID) -> JsonResponse:
     job = completed_job(request, job_id)
     try:
         minute = _number(request, "minute", low=-1e6, high=1e7)

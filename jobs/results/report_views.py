@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from jobs.infra.requests import AuthenticatedRequest
 from jobs.results import figures
 from jobs.results.dtg import dtg, local
 from jobs.results.figure_views import completed_job
@@ -16,7 +17,7 @@ from jobs.results.figure_views import completed_job
 ROLE_NAMES = {"R1": "Role 1", "R2": "Role 2", "R3": "Role 3", "R4": "Role 4"}
 
 
-def job_report(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def job_report(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
     job = completed_job(request, job_id)
     start = datetime.fromisoformat(job.scenario["start"])
     context = {

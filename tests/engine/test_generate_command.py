@@ -62,7 +62,7 @@ def test_it_is_deterministic_across_worker_counts(tmp_path: Path) -> None:
 
 
 def test_summary_and_playback_files_are_optional(tmp_path: Path) -> None:
-    done = manage("generate", "--count", "40", "--format", "csv", "--no-summary",
+    done = generate("--count", "40", "--format", "csv", "--no-summary",
                   "--playback", "--out", str(tmp_path), "--no-progress")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
