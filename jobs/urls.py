@@ -1,6 +1,7 @@
 from django.urls import path
 
 from jobs import archive, cards, views
+from jobs.exercises import views as exercise_views
 
 urlpatterns = [
     path("", views.job_list, name="job_list"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("<uuid:job_id>/download.zip", views.download_zip, name="download_zip"),
     path("<uuid:job_id>/files/<str:name>", views.download_file, name="download_file"),
     path("<uuid:job_id>/cards/", cards.casualty_cards, name="casualty_cards"),
+    path("<uuid:job_id>/exercises/new/", exercise_views.run_new, name="exercise_new"),
     path(
         "<uuid:job_id>/download-aes.zip",
         archive.download_encrypted_zip,

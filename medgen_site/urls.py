@@ -3,11 +3,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from jobs import health, metrics
+from jobs.exercises.urls import board_urlpatterns
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="job_list", permanent=False)),
     path("jobs/", include("jobs.urls")),
     path("scenarios/", include("jobs.scenario_urls")),
+    path("exercises/", include("jobs.exercises.urls")),
+    path("board/", include(board_urlpatterns)),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
