@@ -37,7 +37,7 @@ class RunForm(forms.Form):
         self.fields["fronts"].choices = [(name, name) for name in fronts]
         self.fields[
             "window_from"
-        ].help_text = f"Time in the scenario's zone ({start:%z}); empty: its start."
+        ].help_text = f"In the scenario's zone ({times.zone_label(start)}); empty: its start."
         self.fields["window_to"].help_text = "Empty: the last event of the job."
 
     def _position(self, field: str, default: float) -> float:

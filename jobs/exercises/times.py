@@ -39,3 +39,14 @@ def parse_local(value: str, start: datetime) -> float:
 def local_input(start: datetime, position: float) -> str:
     """The value of a datetime-local input for `position`."""
     return scenario_time(start, position).strftime("%Y-%m-%dT%H:%M")
+
+
+def zone_label(start: datetime) -> str:
+    """`UTC+02:00`: the scenario's zone as its start's offset."""
+    return "UTC" + start.isoformat()[-6:] if start.utcoffset() else "UTC"
+
+
+def span(start: datetime, first: float, last: float) -> str:
+    """`2026-03-02 06:00 to 2026-03-03 12:00 UTC+02:00`: a window in the scenario's zone."""
+    ends = (f"{scenario_time(start, p):%Y-%m-%d %H:%M}" for p in (first, last))
+    return f"{' to '.join(ends)} {zone_label(start)}"

@@ -80,10 +80,7 @@ def _control_context(run: ExerciseRun, **extra: object) -> dict[str, object]:
         "link_form": ShareLinkForm(boards=run.boards()),
         "links": run.share_links.all(),
         "config": {"ws_path": f"/ws/exercises/{run.pk}/control/", "clock": live.clock_payload(run)},
-        "window": (
-            times.scenario_time(start, run.window_start),
-            times.scenario_time(start, run.window_end),
-        ),
+        "window": times.span(start, run.window_start, run.window_end),
         **extra,
     }
 

@@ -6,76 +6,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0002_scenario_versions'),
+        ("jobs", "0002_scenario_versions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExerciseRun',
+            name="ExerciseRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('fronts', models.JSONField(blank=True, default=list, help_text='Fronts played; empty: all.')),
-                ('window_start', models.FloatField(help_text="Seconds after the scenario's start.")),
-                ('window_end', models.FloatField(help_text="Seconds after the scenario's start.")),
-                ('speed', models.PositiveSmallIntegerField(default=1)),
-                ('position', models.FloatField(default=0)),
-                ('anchor', models.DateTimeField(blank=True, null=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exercise_runs', to='jobs.job')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "fronts",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Fronts played; empty: all."
+                    ),
+                ),
+                (
+                    "window_start",
+                    models.FloatField(help_text="Seconds after the scenario's start."),
+                ),
+                ("window_end", models.FloatField(help_text="Seconds after the scenario's start.")),
+                ("speed", models.PositiveSmallIntegerField(default=1)),
+                ("position", models.FloatField(default=0)),
+                ("anchor", models.DateTimeField(blank=True, null=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exercise_runs",
+                        to="jobs.job",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ClockChange',
+            name="ClockChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=16)),
-                ('at', models.DateTimeField()),
-                ('position', models.FloatField(help_text='Exercise time right after the change.')),
-                ('speed', models.PositiveSmallIntegerField()),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clock_changes', to='jobs.exerciserun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=16)),
+                ("at", models.DateTimeField()),
+                ("position", models.FloatField(help_text="Exercise time right after the change.")),
+                ("speed", models.PositiveSmallIntegerField()),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clock_changes",
+                        to="jobs.exerciserun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ShareLink',
+            name="ShareLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('board', models.CharField(max_length=8)),
-                ('label', models.CharField(blank=True, max_length=100)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='share_links', to='jobs.exerciserun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("board", models.CharField(max_length=8)),
+                ("label", models.CharField(blank=True, max_length=100)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="share_links",
+                        to="jobs.exerciserun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['board', 'created_at'],
+                "ordering": ["board", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Mark',
+            name="Mark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('board', models.CharField(max_length=8)),
-                ('patient_id', models.CharField(max_length=40)),
-                ('kind', models.CharField(choices=[('received', 'Received'), ('handed_over', 'Handed over')], max_length=16)),
-                ('position', models.FloatField(help_text='Exercise time when it was marked.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='marks', to='jobs.exerciserun')),
-                ('link', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='marks', to='jobs.sharelink')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("board", models.CharField(max_length=8)),
+                ("patient_id", models.CharField(max_length=40)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("received", "Received"), ("handed_over", "Handed over")],
+                        max_length=16,
+                    ),
+                ),
+                ("position", models.FloatField(help_text="Exercise time when it was marked.")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="marks",
+                        to="jobs.exerciserun",
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="marks",
+                        to="jobs.sharelink",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('run', 'board', 'patient_id', 'kind'), name='unique_exercise_mark')],
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("run", "board", "patient_id", "kind"), name="unique_exercise_mark"
+                    )
+                ],
             },
         ),
     ]

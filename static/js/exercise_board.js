@@ -94,7 +94,8 @@
     item.dataset.patient = e.patient_id;
     item.classList.add("triage-" + (c ? c.triage : "none"));
     item.querySelector(".triage").textContent = c ? c.triage : "";
-    item.querySelector(".entry-name").textContent = c ? c.name + " · " + e.patient_id : e.patient_id;
+    item.querySelector(".entry-name").textContent = c ? c.name : e.patient_id;
+    item.querySelector(".entry-id").textContent = e.patient_id + (c ? " · " + c.rank + " · " + c.nationality : "");
     item.querySelector(".entry-note").textContent = note(e);
     var given = marks[e.patient_id] || {};
     var badges = item.querySelector(".entry-marks");
@@ -120,7 +121,7 @@
   function markButtons(e, given, col) {
     var box = X.node("div", "mark-buttons");
     [["received", "Mark received"], ["handed_over", "Mark handed over"]].forEach(function (pair) {
-      var button = X.node("button", "secondary", given[pair[0]] ? pair[1].replace("Mark ", "") + " ✓" : pair[1]);
+      var button = X.node("button", "secondary", given[pair[0]] ? given[pair[0]].kind_label + " ✓" : pair[1]);
       button.type = "button";
       button.disabled = !!given[pair[0]];
       button.addEventListener("click", function (event) {

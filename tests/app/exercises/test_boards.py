@@ -26,7 +26,9 @@ def expected_r1(records: list, start: datetime, now: float) -> dict[str, str]:
         if arrival is None:
             continue
         asked = [seconds(start, r["time"]) for r in record["medevac_requests"] if r["to"] == "R1"]
-        left = [t for (facility, kind), t in times.items() if facility == "R1" and kind != "arrival"]
+        left = [
+            t for (facility, kind), t in times.items() if facility == "R1" and kind != "arrival"
+        ]
         if left and left[0] <= now:
             if now - left[0] <= KEEP_AFTER_LEAVING:
                 stages[record["id"]] = "left"
@@ -63,7 +65,9 @@ def test_an_update_carries_only_the_events_in_between(make_run: Any) -> None:
 
     update = live.board_update(run, state, middle, middle + 6 * 3600)
 
-    due = {e.patient_id for e in index.between(middle, middle + 6 * 3600) if "R1" in (e.facility, e.to)}
+    due = {
+        e.patient_id for e in index.between(middle, middle + 6 * 3600) if "R1" in (e.facility, e.to)
+    }
     if update is None:
         assert not due
     else:

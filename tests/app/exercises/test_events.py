@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +32,7 @@ def test_consecutive_windows_neither_repeat_nor_skip(exercise_job: Any) -> None:
     index = events.index_for(exercise_job)
     cuts = [-1.0, *(index.last_position * k / 7 for k in range(1, 7)), index.last_position]
 
-    pieces = [events.events_between(exercise_job, a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
+    pieces = [events.events_between(exercise_job, a, b) for a, b in itertools.pairwise(cuts)]
 
     assert [e for piece in pieces for e in piece] == index.events
 

@@ -59,7 +59,9 @@ def started_run(make_run: Any, redis_db: Any) -> ExerciseRun:
     return run
 
 
-async def test_a_board_gets_its_state_then_events_as_they_fall_due(started_run: ExerciseRun) -> None:
+async def test_a_board_gets_its_state_then_events_as_they_fall_due(
+    started_run: ExerciseRun,
+) -> None:
     _, token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
     socket = board_socket(token)
     connected, _ = await socket.connect()
@@ -78,7 +80,9 @@ async def test_a_board_gets_its_state_then_events_as_they_fall_due(started_run: 
 
 
 async def test_a_paused_clock_pauses_every_board(started_run: ExerciseRun) -> None:
-    run = await database_sync_to_async(ExerciseRun.objects.select_related("job").get)(pk=started_run.pk)
+    run = await database_sync_to_async(ExerciseRun.objects.select_related("job").get)(
+        pk=started_run.pk
+    )
     await database_sync_to_async(run.change_clock)("pause", lambda clock, now: clock.paused_at(now))
     await database_sync_to_async(live.publish_clock)(run, "pause")
     _, token = await database_sync_to_async(ShareLink.issue)(run, "R1")
@@ -110,7 +114,7 @@ async def test_revoking_a_link_closes_its_open_sockets(
     started_run: ExerciseRun, alice_client: Any
 ) -> None:
     link, token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
-    other_link, other_token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
+    _, other_token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
     socket, other = board_socket(token), board_socket(other_token)
     await socket.connect()
     await other.connect()
@@ -156,13 +160,17 @@ async def test_a_restart_loses_nothing(started_run: ExerciseRun) -> None:
     assert set(shown) <= set(again)
     for key, entry in shown.items():
         assert again[key]["since"] == entry["since"]
-    run = await database_sync_to_async(ExerciseRun.objects.select_related("job").get)(pk=started_run.pk)
+    run = await database_sync_to_async(ExerciseRun.objects.select_related("job").get)(
+        pk=started_run.pk
+    )
     _, expected = await database_sync_to_async(live.board_snapshot)(run, "R1", state["position"])
     assert [e["key"] for e in expected["entries"]] == [e["key"] for e in state["entries"]]
     await socket.disconnect()
 
 
-async def test_a_mark_reaches_control_and_is_kept(started_run: ExerciseRun, alice_client: Any) -> None:
+async def test_a_mark_reaches_control_and_is_kept(
+    started_run: ExerciseRun, alice_client: Any
+) -> None:
     _, token = await database_sync_to_async(ShareLink.issue)(started_run, "R1", "R1 desk")
     board, control = board_socket(token), control_socket(started_run, alice_client)
     await board.connect()
@@ -175,9 +183,18 @@ async def test_a_mark_reaches_control_and_is_kept(started_run: ExerciseRun, alic
     await board.send_json_to({"action": "mark", "patient_id": patient, "kind": "received"})
 
     mark = await receive_until(control, "mark")
-    assert (mark["mark"]["patient_id"], mark["mark"]["kind"], mark["mark"]["board"]) == (patient, "received", "R1")
+    assert (mark["mark"]["patient_id"], mark["mark"]["kind"], mark["mark"]["board"]) == (
+        patient,
+        "received",
+        "R1",
+    )
     assert (await receive_until(board, "mark"))["mark"]["patient_id"] == patient
-    assert await database_sync_to_async(Mark.objects.filter(run=started_run, patient_id=patient).count)() == 1
+    assert (
+        await database_sync_to_async(
+            Mark.objects.filter(run=started_run, patient_id=patient).count
+        )()
+        == 1
+    )
     await board.disconnect()
     await control.disconnect()
 
@@ -195,7 +212,9 @@ async def test_a_board_cannot_mark_a_casualty_it_does_not_show(started_run: Exer
     await socket.disconnect()
 
 
-async def test_control_sockets_are_for_the_owner_only(started_run: ExerciseRun, client: Any, bob: Any) -> None:
+async def test_control_sockets_are_for_the_owner_only(
+    started_run: ExerciseRun, client: Any, bob: Any
+) -> None:
     anonymous = control_socket(started_run)
     assert not (await anonymous.connect())[0]
     await database_sync_to_async(client.force_login)(bob)

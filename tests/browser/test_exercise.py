@@ -1,0 +1,138 @@
+"""A live exercise in two browsers: control starts a x60 run, a participant's R1 board
+(opened by share link, no login) sees casualties arrive in order with their cards,
+marks one received, and control sees the mark. Screenshots go to test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+SHOTS = ROOT / "test-output" / "screenshots"
+ZONE = timezone(timedelta(hours=2))  # the scenario starts at 06:00+02:00
+ARRIVED = "#col-arriving .entry, #col-present .entry"
+JOB = """
+from django.contrib.auth import get_user_model
+from jobs.submit import submit_job
+doc = {"title": "Exercise drill", "total_patients": 200, "days": 1, "intensity": "high",
+       "start": "2026-03-02T06:00:00+02:00"}
+job = submit_job(get_user_model().objects.get(username="alice"), doc, ["ndjson", "csv"])
+print("JOB", job.id)
+"""
+
+
+def make_job(live: Any) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", JOB],
+        cwd=ROOT, env=live.env, check=True, capture_output=True, text=True,
+    )
+    return re.search(r"JOB (\S+)", done.stdout).group(1)  # type: ignore[union-attr]
+
+
+def r1_arrivals(live: Any, job_id: str) -> list[tuple[datetime, str]]:
+    files = list(Path(live.env["MEDIA_ROOT"]).glob(f"jobs/{job_id}/*/patients.ndjson"))
+    arrivals = []
+    for line in files[0].read_text().splitlines():
+        record = json.loads(line)
+        for entry in record["timeline"]:
+            if entry["facility"] == "R1" and entry["event"] == "arrival":
+                arrivals.append((datetime.fromisoformat(entry["time"]), record["id"]))
+    return sorted(arrivals)
+
+
+def busiest_start(arrivals: list[tuple[datetime, str]]) -> datetime:
+    """A minute before the tightest run of three R1 arrivals: the board fills within seconds."""
+    gaps = [(arrivals[i + 2][0] - arrivals[i][0], i) for i in range(len(arrivals) - 2)]
+    first = arrivals[min(gaps)[1]][0]
+    return (first - timedelta(minutes=1)).replace(second=0)
+
+
+def test_a_live_exercise_reaches_the_r1_board_and_marks_reach_control(
+    live: Any, browser: Any, tmp_path: Path
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    job_id = make_job(live)
+    worker = live.start_worker()
+    control = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = control.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    # 1. Log in, wait for the job, create a x60 run from just before a busy spell at R1.
+    page.goto(f"{live.url}/jobs/{job_id}/")
+    page.fill("input[name=username]", live.username)
+    page.fill("input[name=password]", live.password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#exercise-new", timeout=60_000)
+    worker.terminate()
+    arrivals = r1_arrivals(live, job_id)
+    window_from = busiest_start(arrivals).astimezone(ZONE)  # the form takes scenario time
+    page.click("#exercise-new")
+    page.fill("#id_name", "Browser drill")
+    page.fill("#id_window_from", window_from.strftime("%Y-%m-%dT%H:%M"))
+    page.select_option("#id_speed", "60")
+    page.click("#create-run")
+    page.wait_for_url(re.compile(r"/exercises/\d+/$"))
+
+    # 2. A share link for the R1 board, shown once.
+    page.select_option("#id_board", "R1")
+    page.fill("#id_label", "R1 desk")
+    page.click("#link-create")
+    link = page.input_value("#new-link-url")
+    assert re.search(r"/board/[A-Za-z0-9_-]{43}/$", link)
+
+    # 3. A participant opens the board in a browser of their own: no login.
+    participant = browser.new_context(viewport={"width": 1280, "height": 900})
+    board = participant.new_page()
+    board.set_default_timeout(30_000)
+    board.on("pageerror", lambda error: errors.append(str(error)))
+    board.goto(link)
+    assert board.text_content("#board-title") == "Role 1"
+    board.wait_for_function("document.getElementById('clock-status').textContent === 'Not started'")
+
+    # 4. Control starts the clock; casualties reach R1 in order, each with a card.
+    page.click("#clock-start")
+    page.wait_for_function("document.getElementById('clock-status').textContent.startsWith('Running')")
+    arrived_at = {pid: moment for moment, pid in arrivals}
+    seen: list[str] = []  # patients in the order they first appeared as arrived
+    deadline = time.monotonic() + 60
+    while len([p for p in seen if arrived_at[p] >= window_from]) < 3:
+        assert time.monotonic() < deadline, f"only {seen} arrived at R1 within 60 s"
+        for pid in board.eval_on_selector_all(ARRIVED, "items => items.map(i => i.dataset.patient)"):
+            if pid not in seen:
+                seen.append(pid)
+        time.sleep(0.2)
+    late = [arrived_at[pid] for pid in seen if arrived_at[pid] >= window_from]
+    assert late == sorted(late)  # in the order they arrive
+    assert all(arrived_at[pid] < window_from for pid in seen[: len(seen) - len(late)])
+    first = board.locator("#col-arriving .entry").last
+    first.locator(".entry-head").click()
+    card = first.locator(".casualty-card")
+    assert "Triage now" in card.text_content()
+    assert "ATMIST handover" in card.text_content()
+    patient = first.get_attribute("data-patient")
+    first.get_by_role("button", name="Mark received").click()
+    board.wait_for_function(
+        f"[...document.querySelectorAll('.entry[data-patient=\"{patient}\"] .mark-badge')].length > 0"
+    )
+    board.screenshot(path=str(SHOTS / "exercise-board-r1.png"), full_page=True)
+
+    # 5. Control sees the mark live.
+    page.wait_for_function(f"document.getElementById('marks').textContent.includes('{patient}')")
+    assert "Received" in page.text_content("#marks")
+    page.screenshot(path=str(SHOTS / "exercise-control.png"), full_page=True)
+    assert errors == []
+    participant.close()
+    control.close()
