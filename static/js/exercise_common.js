@@ -123,6 +123,7 @@
 
   window.MedGenExercise = {
     Clock: Clock, formatTime: formatTime, shortTime: shortTime, dtg: dtg, drawClock: drawClock,
+    zoneLabel: function (start) { return zone(start).label; },
     live: live, node: node, card: card, isoToPosition: isoToPosition,
     config: function () { return JSON.parse(document.getElementById("exercise-config").textContent); }
   };

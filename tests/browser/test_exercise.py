@@ -35,7 +35,11 @@ print("JOB", job.id)
 def make_job(live: Any) -> str:
     done = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", JOB],
-        cwd=ROOT, env=live.env, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        env=live.env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return re.search(r"JOB (\S+)", done.stdout).group(1)  # type: ignore[union-attr]
 
@@ -104,25 +108,29 @@ def test_a_live_exercise_reaches_the_r1_board_and_marks_reach_control(
 
     # 4. Control starts the clock; casualties reach R1 in order, each with a card.
     page.click("#clock-start")
-    page.wait_for_function("document.getElementById('clock-status').textContent.startsWith('Running')")
+    page.wait_for_function(
+        "document.getElementById('clock-status').textContent.startsWith('Running')"
+    )
     arrived_at = {pid: moment for moment, pid in arrivals}
     seen: list[str] = []  # patients in the order they first appeared as arrived
     deadline = time.monotonic() + 60
     while len([p for p in seen if arrived_at[p] >= window_from]) < 3:
         assert time.monotonic() < deadline, f"only {seen} arrived at R1 within 60 s"
-        for pid in board.eval_on_selector_all(ARRIVED, "items => items.map(i => i.dataset.patient)"):
+        for pid in board.eval_on_selector_all(
+            ARRIVED, "items => items.map(i => i.dataset.patient)"
+        ):
             if pid not in seen:
                 seen.append(pid)
         time.sleep(0.2)
     late = [arrived_at[pid] for pid in seen if arrived_at[pid] >= window_from]
     assert late == sorted(late)  # in the order they arrive
     assert all(arrived_at[pid] < window_from for pid in seen[: len(seen) - len(late)])
-    first = board.locator("#col-arriving .entry").last
+    patient = board.locator("#col-arriving .entry").last.get_attribute("data-patient")
+    first = board.locator(f".entry[data-patient='{patient}']")
     first.locator(".entry-head").click()
     card = first.locator(".casualty-card")
     assert "Triage now" in card.text_content()
     assert "ATMIST handover" in card.text_content()
-    patient = first.get_attribute("data-patient")
     first.get_by_role("button", name="Mark received").click()
     board.wait_for_function(
         f"[...document.querySelectorAll('.entry[data-patient=\"{patient}\"] .mark-badge')].length > 0"
@@ -133,6 +141,14 @@ def test_a_live_exercise_reaches_the_r1_board_and_marks_reach_control(
     page.wait_for_function(f"document.getElementById('marks').textContent.includes('{patient}')")
     assert "Received" in page.text_content("#marks")
     page.screenshot(path=str(SHOTS / "exercise-control.png"), full_page=True)
+
+    # 6. Control pauses; the board stops with it. The replay shows the mark on the R1 board.
+    page.click("#clock-pause")
+    board.wait_for_function("document.getElementById('clock-status').textContent === 'Paused'")
+    page.click("#replay-link")
+    page.wait_for_selector(f".entry[data-patient='{patient}'] .mark-badge")
+    page.locator(f".entry[data-patient='{patient}'] .entry-head").click()
+    page.screenshot(path=str(SHOTS / "exercise-replay.png"), full_page=True)
     assert errors == []
     participant.close()
     control.close()

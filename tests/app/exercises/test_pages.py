@@ -190,3 +190,24 @@ def test_the_log_lists_what_was_shown_when_and_the_marks(make_run: Any, alice_cl
     first = due[0]
     expected = t0 + timedelta(seconds=(first.position - p0) / 60)
     assert shown[0]["wall_time_utc"] == expected.isoformat(timespec="seconds")
+
+
+def test_the_replay_shows_a_board_at_a_moment_with_the_marks_made_by_then(
+    make_run: Any, alice_client: Any
+) -> None:
+    run = make_run()
+    middle = events.index_for(run.job).last_position / 2
+    Mark.objects.create(
+        run=run, board="R1", patient_id="EX-A", kind="received", position=middle - 60
+    )
+    Mark.objects.create(
+        run=run, board="R1", patient_id="EX-B", kind="received", position=middle + 60
+    )
+    assert alice_client.get(f"/exercises/{run.pk}/replay/").status_code == 200
+
+    state = alice_client.get(f"/exercises/{run.pk}/replay/state/?board=R1&at={middle}").json()
+
+    assert [mark["patient_id"] for mark in state["marks"]] == ["EX-A"]
+    assert all(entry["since"] <= middle for entry in state["entries"])
+    bad = alice_client.get(f"/exercises/{run.pk}/replay/state/?board=R9&at=1")
+    assert bad.status_code == 400 and bad.json()["error"].startswith("board")
