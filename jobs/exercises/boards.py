@@ -31,6 +31,8 @@ class BoardState:
 
     board: str
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Evacuation cell: (patient, destination) -> key of the request not yet delivered.
+    pending: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def apply(self, events: Iterable[Event]) -> set[str]:
         """Fold `events` (in time order) in; the keys of the entries that changed."""
@@ -72,16 +74,13 @@ class BoardState:
                 event.patient_id, "requested", event, came_from=event.facility
             )
             self.entries[key]["to"] = event.to
+            self.pending[(event.patient_id, event.to)] = key
             return key
         if event.kind == "arrival":
-            for key, entry in self.entries.items():
-                if (
-                    entry["patient_id"] == event.patient_id
-                    and entry["stage"] == "requested"
-                    and entry["to"] == event.facility
-                ):
-                    entry.update(stage="delivered", delivered=event.position)
-                    return key
+            key = self.pending.pop((event.patient_id, event.facility), None)
+            if key is not None:
+                self.entries[key].update(stage="delivered", delivered=event.position)
+            return key
         return None
 
 
