@@ -10,7 +10,7 @@ from django.utils import timezone
 
 import generation
 from jobs.maintenance import delete_jobs
-from jobs.models import Job, JobOutput, ScenarioConfig, ScenarioVersion
+from jobs.models import ExerciseRun, Job, JobOutput, ScenarioConfig, ScenarioVersion, ShareLink
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -109,3 +109,21 @@ class ScenarioConfigAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request: HttpRequest, obj: ScenarioConfig | None) -> list[Any]:
         return [ScenarioVersionInline] if obj else []
+
+
+class ShareLinkInline(admin.TabularInline):
+    model = ShareLink
+    extra = 0
+    fields = ["board", "label", "created_at", "expires_at", "revoked_at"]
+    readonly_fields = ["board", "label", "created_at"]  # tokens are never shown again
+    can_delete = False
+
+
+@admin.register(ExerciseRun)
+class ExerciseRunAdmin(admin.ModelAdmin):
+    """Runs for staff to look at; the clock is changed on the control page, not here."""
+
+    list_display = ["name", "job", "speed", "started_at", "created_at"]
+    search_fields = ["name", "job__title", "job__owner__username"]
+    readonly_fields = ["job", "position", "anchor", "started_at", "window_start", "window_end"]
+    inlines = [ShareLinkInline]
