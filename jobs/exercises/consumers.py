@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from typing import Any
 
@@ -25,6 +26,8 @@ from django.utils import timezone
 from jobs.exercises import events, live
 from jobs.exercises.boards import BoardState, ControlState
 from jobs.exercises.models import ExerciseRun, Mark, ShareLink
+
+log = logging.getLogger(__name__)
 
 # Longest sleep between looks at the clock, whatever the next event: bounds how late an
 # expired link is noticed and how long a lost group message could leave a page behind.
@@ -66,6 +69,16 @@ class ExerciseConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def drive(self) -> None:
         """Send events as they fall due, until the socket closes."""
+        try:
+            await self.follow_clock()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The page reconnects and starts again from a whole state.
+            log.exception("exercise socket of run %s stopped", self.run.pk if self.run else "?")
+            await self.close(code=1011)
+
+    async def follow_clock(self) -> None:
         assert self.run is not None
         while True:
             clock, now = self.run.clock, timezone.now()
@@ -153,7 +166,8 @@ class BoardConsumer(ExerciseConsumer):
     async def send_changes(self, after: float, until: float) -> None:
         assert self.run is not None and self.board is not None
         message = await off_thread(live.board_update)(self.run, self.board, after, until)
-        await self.send_json(message or {"type": "tick", "position": until})
+        if message is not None:  # events of other boards change nothing here
+            await self.send_json(message)
 
     async def still_allowed(self) -> bool:
         # A revocation also arrives as a group message; this catches expiry, and a

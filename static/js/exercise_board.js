@@ -9,13 +9,17 @@
     onMark: function (patient, kind) { return socket.send({ action: "mark", patient_id: patient, kind: kind }); }
   });
   var socket = X.live(config.ws_path, receive, connection);
+  var ticking = null, closed = false;
 
   function connection(state) {
     var el = document.getElementById("connection");
     if (state === "closed") {
+      closed = true;
+      clearInterval(ticking);
       document.getElementById("board-closed").hidden = false;
       document.getElementById("board").hidden = true;
-      clock.data.running = false;
+      document.getElementById("clock-status").textContent = "Link closed";
+      document.getElementById("clock-status").className = "status status-failed";
     }
     el.hidden = state !== "retrying";
     el.textContent = state === "retrying" ? "Reconnecting…" : "";
@@ -30,10 +34,11 @@
   }
 
   function draw(force) {
+    if (closed) return;
     X.drawClock(clock);
     view.draw(clock.position(), clock.data.scenario_start, force);
   }
 
   draw(true);
-  setInterval(function () { draw(false); }, 1000);
+  ticking = setInterval(function () { draw(false); }, 1000);
 })();

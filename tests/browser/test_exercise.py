@@ -87,6 +87,7 @@ def test_a_live_exercise_reaches_the_r1_board_and_marks_reach_control(
     page.fill("#id_name", "Browser drill")
     page.fill("#id_window_from", window_from.strftime("%Y-%m-%dT%H:%M"))
     page.select_option("#id_speed", "60")
+    page.screenshot(path=str(SHOTS / "exercise-new-run.png"), full_page=True)
     page.click("#create-run")
     page.wait_for_url(re.compile(r"/exercises/\d+/$"))
 
@@ -143,10 +144,37 @@ def test_a_live_exercise_reaches_the_r1_board_and_marks_reach_control(
     # 6. Control pauses; the board stops with it. The replay shows the mark on the R1 board.
     page.click("#clock-pause")
     board.wait_for_function("document.getElementById('clock-status').textContent === 'Paused'")
+    evac = open_evac_board(page, participant)
     page.click("#replay-link")
     page.wait_for_selector(f".entry[data-patient='{patient}'] .mark-badge")
     page.locator(f".entry[data-patient='{patient}'] .entry-head").click()
     page.screenshot(path=str(SHOTS / "exercise-replay.png"), full_page=True)
+
+    # 7. Revoking the evacuation cell's link closes its page.
+    page.go_back()
+    page.locator("#share-links tr", has_text="Evacuation cell").get_by_role(
+        "button", name="Revoke"
+    ).click()
+    evac.wait_for_selector("#board-closed:not([hidden])")
+    evac.screenshot(path=str(SHOTS / "exercise-board-revoked.png"))
     assert errors == []
     participant.close()
     control.close()
+
+
+def open_evac_board(page: Any, participant: Any) -> Any:
+    """The evacuation cell's board, by a link of its own: 9-lines with precedence and grid."""
+    page.select_option("#id_board", "evac")
+    page.fill("#id_label", "Evac cell")
+    page.click("#link-create")
+    evac = participant.new_page()
+    evac.goto(page.input_value("#new-link-url"))
+    evac.wait_for_selector("#col-requested .entry, #col-delivered .entry")
+    entry = evac.locator("#col-requested .entry, #col-delivered .entry").first
+    assert re.search(
+        r"precedence \d[A-E] · grid \d\d[A-Z] [A-Z]{2} \d{5} \d{5}", entry.text_content()
+    )
+    entry.locator(".entry-head").click()
+    assert "9-line" in entry.locator(".nine-line").text_content()
+    evac.screenshot(path=str(SHOTS / "exercise-board-evac.png"), full_page=True)
+    return evac
