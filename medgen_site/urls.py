@@ -2,18 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from jobs import health, metrics
-from jobs.exercises.urls import board_urlpatterns
+from jobs.exercises import urls as exercise_urls
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="job_list", permanent=False)),
-    path("jobs/", include("jobs.urls")),
-    path("scenarios/", include("jobs.scenario_urls")),
+    path("jobs/", include("jobs.runs.urls")),
+    path("jobs/", include("jobs.results.urls")),
+    path("jobs/", include(exercise_urls.job_urlpatterns)),
+    path("scenarios/", include("jobs.scenarios.urls")),
     path("exercises/", include("jobs.exercises.urls")),
-    path("board/", include(board_urlpatterns)),
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
-    path("metrics", metrics.metrics, name="metrics"),
+    path("board/", include(exercise_urls.board_urlpatterns)),
+    path("", include("jobs.ops.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),

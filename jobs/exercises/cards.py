@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from jobs.exercises.events import seconds_after
+from jobs.exercises.times import seconds_after
 
 # Who the casualty is and what happened at injury: known from the first report on.
 IDENTITY = (

@@ -29,7 +29,9 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from jobs.models import Job
+from jobs.exercises.cards import card_from_record
+from jobs.exercises.times import seconds_after
+from jobs.runs.models import Job
 
 SOURCES = ("patients.ndjson", "patients.json")
 CACHE_SIZE = 4
@@ -145,8 +147,6 @@ def card_at(job: Job, patient_id: str, position: float) -> dict[str, Any] | None
 def cards_at(job: Job, patient_ids: Iterable[str], position: float) -> dict[str, dict[str, Any]]:
     """Cards of several casualties at `position`, reading each one's line once."""
     index = index_for(job)
-    from jobs.exercises.cards import card_from_record
-
     wanted = [pid for pid in dict.fromkeys(patient_ids) if pid in index.lines]
     if not wanted:
         return {}
@@ -209,8 +209,3 @@ def record_events(record: dict[str, Any], start: datetime) -> list[Event]:
     for treatment in record.get("treatments") or ():
         found.append(event(treatment["time"], "treatment", treatment["facility"]))
     return found
-
-
-def seconds_after(time: str, start: datetime) -> float:
-    """Seconds from `start` to the ISO 8601 `time` of a record (`…Z`)."""
-    return (datetime.fromisoformat(time) - start).total_seconds()

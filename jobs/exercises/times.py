@@ -50,3 +50,8 @@ def span(start: datetime, first: float, last: float) -> str:
     """`2026-03-02 06:00 to 2026-03-03 12:00 UTC+02:00`: a window in the scenario's zone."""
     ends = (f"{scenario_time(start, p):%Y-%m-%d %H:%M}" for p in (first, last))
     return f"{' to '.join(ends)} {zone_label(start)}"
+
+
+def seconds_after(time: str, start: datetime) -> float:
+    """Seconds from `start` to the ISO 8601 `time` of a record (`...Z`)."""
+    return (datetime.fromisoformat(time) - start).total_seconds()

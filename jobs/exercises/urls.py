@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:run_id>/replay/state/", views.replay_state, name="exercise_replay_state"),
 ]
 
+# Under /jobs/: a new run of a job.
+job_urlpatterns = [
+    path("<uuid:job_id>/exercises/new/", views.run_new, name="exercise_new"),
+]
+
 # Outside /exercises/: a participant's board, reached by share link without an account.
 board_urlpatterns = [
     path("<str:token>/", views.board, name="exercise_board"),

@@ -17,8 +17,8 @@ from jobs.exercises import events, live, log, times
 from jobs.exercises.clock import ClockError
 from jobs.exercises.forms import ClockForm, RunForm, ShareLinkForm
 from jobs.exercises.models import BOARD_LABELS, ExerciseRun, ShareLink
-from jobs.models import Job
-from jobs.views import get_job_for_user
+from jobs.runs.models import Job
+from jobs.runs.views import get_job_for_user
 
 
 def get_run_for_user(request: HttpRequest, run_id: int) -> ExerciseRun:
