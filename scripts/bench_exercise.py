@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
 def _completed_job(user: Any, args: argparse.Namespace) -> Any:
     import generation
     from jobs.models import Job
-    from jobs.submit import submit_job
+    from jobs.runs.submit import submit_job
 
     document = generation.load_preset(args.preset) | {"total_patients": args.patients}
     job = submit_job(user, document, ["ndjson"])

@@ -24,7 +24,7 @@ ZONE = timezone(timedelta(hours=2))  # the scenario starts at 06:00+02:00
 ARRIVED = "#col-arriving .entry, #col-present .entry"
 JOB = """
 from django.contrib.auth import get_user_model
-from jobs.submit import submit_job
+from jobs.runs.submit import submit_job
 doc = {"title": "Exercise drill", "total_patients": 200, "days": 1, "intensity": "high",
        "start": "2026-03-02T06:00:00+02:00"}
 job = submit_job(get_user_model().objects.get(username="alice"), doc, ["ndjson", "csv"])
