@@ -222,9 +222,14 @@ async def test_control_sockets_are_for_the_owner_only(
     assert not (await control_socket(started_run, client).connect())[0]
 
 
-async def test_an_unknown_or_expired_token_is_refused(started_run: ExerciseRun) -> None:
-    assert not (await board_socket("not-a-token").connect())[0]
-    link, token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
+@pytest.fixture
+def expired_token(started_run: ExerciseRun) -> str:
+    link, token = ShareLink.issue(started_run, "R1")
     link.expires_at = timezone.now()
-    await database_sync_to_async(link.save)()
-    assert not (await board_socket(token).connect())[0]
+    link.save()
+    return token
+
+
+async def test_an_unknown_or_expired_token_is_refused(expired_token: str) -> None:
+    assert not (await board_socket("not-a-token").connect())[0]
+    assert not (await board_socket(expired_token).connect())[0]
