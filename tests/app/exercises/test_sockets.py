@@ -74,9 +74,41 @@ async def test_a_board_gets_its_state_then_events_as_they_fall_due(
 
     first = first_r1_event(started_run)
     assert update["position"] >= first
+    for entry in [*state["entries"], *update["entries"]]:  # R1's casualties, no one else's
+        card = entry["card"]
+        places = {e["facility"] for e in card["timeline"]} | {r["to"] for r in card["nine_lines"]}
+        assert "R1" in places
     assert all(entry["since"] <= update["position"] for entry in update["entries"])
     assert {entry["since"] for entry in update["entries"]} >= {first}
     await socket.disconnect()
+
+
+async def test_updates_neither_repeat_nor_skip_an_event(started_run: ExerciseRun) -> None:
+    """What a board folds from its updates equals a fresh state at the same moment."""
+    _, token = await database_sync_to_async(ShareLink.issue)(started_run, "evac")
+    socket = board_socket(token)
+    await socket.connect()
+    state = await socket.receive_json_from()
+    shown = {entry["key"]: entry for entry in state["entries"]}
+    position, updates = state["position"], 0
+    deadline = asyncio.get_running_loop().time() + 4
+    while asyncio.get_running_loop().time() < deadline:
+        if await socket.receive_nothing(timeout=0.5):
+            continue
+        message = await socket.receive_json_from()
+        if message["type"] == "events":
+            assert message["position"] > position  # each update starts where the last ended
+            position, updates = message["position"], updates + 1
+            shown.update({entry["key"]: entry for entry in message["entries"]})
+    await socket.disconnect()
+
+    assert updates >= 1
+    run = await database_sync_to_async(ExerciseRun.objects.select_related("job").get)(
+        pk=started_run.pk
+    )
+    _, fresh = await database_sync_to_async(live.board_snapshot)(run, "evac", position)
+    expected = {entry["key"]: entry["stage"] for entry in fresh["entries"]}
+    assert {key: shown[key]["stage"] for key in expected} == expected
 
 
 async def test_a_paused_clock_pauses_every_board(started_run: ExerciseRun) -> None:
