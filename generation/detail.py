@@ -66,9 +66,10 @@ def clinical_detail(
     times: list[str],
     entries: list[dict[str, Any]],
     record: dict[str, Any],
-) -> None:
+) -> list[Treatment]:
     """Adds the clinical detail fields to `record`; arrivals in `entries` (the timeline as
-    written, `times` its ISO times) get their re-triage."""
+    written, `times` its ISO times) get their re-triage. Returns the treatments given
+    (time in seconds, place, code, display), for the figures."""
     ct = tables.clinical
     tags = clinical.patient_tags(ct, casualty.conditions, casualty.category)
     severity = "T1" if casualty.triage == "DEAD" else casualty.triage
@@ -88,7 +89,7 @@ def clinical_detail(
         record["vitals"] = []
         record["handovers"] = []
         record["medevac_requests"] = []
-        return
+        return given
     vitals, signs_at_arrival = _vitals(rng, tables, casualty, tags, timeline, times, entries, given)
     record["vitals"] = vitals
     record["handovers"] = _handovers(
@@ -97,6 +98,7 @@ def clinical_detail(
     record["medevac_requests"] = _medevac(
         rng, tables, casualty, timeline, times, given, transport == "litter"
     )
+    return given
 
 
 def _transport(casualty: Casualty) -> str:

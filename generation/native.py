@@ -43,6 +43,9 @@ COMPILED = (
     "generation/plan.py",
     "generation/writers/formats.py",
     "generation/writers/fhir.py",
+    # The figures gathered as chunks render (summary.json) and the playback records.
+    "generation/playback.py",
+    "generation/figures/tally.py",
 )
 
 

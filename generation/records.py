@@ -13,9 +13,11 @@ import random
 from typing import Any
 
 from generation import injuries, journey, people, reference
+from generation.clinical import Treatment
 from generation.clock import Clock
 from generation.detail import Casualty, clinical_detail
 from generation.fastops import pick, zero_padded
+from generation.figures.tally import Tally, marked
 from generation.plan import (
     BATTLE,
     DISEASE,
@@ -25,6 +27,7 @@ from generation.plan import (
     SPECIAL_KINDS,
     Plan,
 )
+from generation.playback import PlaybackRows
 from generation.tables import Tables
 
 STREAM_BITS = 22  # patients per seed: 4M > the 2M maximum
@@ -34,9 +37,21 @@ _MASCAL_KINDS = (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])  # as Plan.is_mass
 Record = dict[str, Any]
 
 
-def generate_chunk(plan: Plan, start: int, stop: int) -> list[Record]:
-    """Records for sequence numbers start+1 .. stop (0-based slice of the plan)."""
+def generate_chunk(
+    plan: Plan,
+    start: int,
+    stop: int,
+    tally: Tally | None = None,
+    playback: PlaybackRows | None = None,
+) -> list[Record]:
+    """Records for sequence numbers start+1 .. stop (0-based slice of the plan).
+
+    Each casualty is also counted into `tally` (the figures) and written to `playback`
+    (the playback records), when given, from the numbers the engine holds anyway.
+    """
     factory = _Factory(plan.tables, plan.seed)
+    factory.tally = tally
+    factory.playback = playback
     # Records hold no reference cycles, so the cyclic garbage collector has nothing to
     # find in them; left on, it walks the new dicts and lists again and again as a
     # chunk piles up (measured: about 15 us per patient). Reference counting still
@@ -50,6 +65,12 @@ def generate_chunk(plan: Plan, start: int, stop: int) -> list[Record]:
             gc.enable()
 
 
+def id_prefix(seed: int) -> str:
+    """What every patient id of a run starts with: `EX-` and a tag derived from the seed."""
+    tag = hashlib.blake2b(str(seed).encode(), digest_size=3).hexdigest().upper()
+    return f"EX-{tag}-"
+
+
 class _Factory:
     """Builds records for one (scenario, seed); keeps nothing from one patient to the next."""
 
@@ -57,8 +78,7 @@ class _Factory:
         self.tables = tables
         self.seed_base = seed << STREAM_BITS
         self.clock = Clock(tables.scenario.start)
-        tag = hashlib.blake2b(str(seed).encode(), digest_size=3).hexdigest().upper()
-        self.id_prefix = f"EX-{tag}-"
+        self.id_prefix = id_prefix(seed)
         self.naval = tuple(name == "naval" for name in tables.warfare_names)
         self.rng = random.Random(0)  # re-seeded for every patient: see record()
         # Plan.is_mass_casualty's rule, read here once: from compiled code a call into the
@@ -66,6 +86,8 @@ class _Factory:
         self.mascal_threshold: int = reference.warfare()["mascal"]["threshold"]
         self.kia_probability: float = tables.scenario.kia_probability
         self.mascal_kia_probability: float = tables.scenario.mascal_kia_probability
+        self.tally: Tally | None = None
+        self.playback: PlaybackRows | None = None
 
     def record(self, plan: Plan, index: int) -> Record:
         tables, clock, rng = self.tables, self.clock, self.rng
@@ -131,8 +153,16 @@ class _Factory:
             "outcome_facility": facility,
             "outcome_time": times[-1],
         }
+        given: list[Treatment] = []
         if tables.scenario.clinical_detail:
-            self._detail(rng, record, region, timeline, times, entries)
+            given = self._detail(rng, record, region, timeline, times, entries)
+        if self.tally is not None:
+            self.tally.patient(
+                category, front, triage, precedence, outcome, timeline, event,
+                marked(kind, mascal), conditions, mechanism, nation.code, given,
+            )  # fmt: skip
+        if self.playback is not None:
+            self.playback.add(front, category, triage, outcome, precedence, timeline, entries)
         return record
 
     def _detail(
@@ -143,8 +173,9 @@ class _Factory:
         timeline: journey.Timeline,
         times: list[str],
         entries: list[dict[str, Any]],
-    ) -> None:
-        """Adds the clinical detail fields; re-triage goes onto the timeline `entries`."""
+    ) -> list[Treatment]:
+        """Adds the clinical detail fields; re-triage goes onto the timeline `entries`.
+        Returns the treatments given."""
         casualty = Casualty(
             age=record["age"],
             sex=record["sex"],
@@ -159,7 +190,9 @@ class _Factory:
             outcome=record["outcome"],
             injury_time=record["injury_time"],
         )
-        clinical_detail(rng, self.tables, self.clock, casualty, timeline, times, entries, record)
+        return clinical_detail(
+            rng, self.tables, self.clock, casualty, timeline, times, entries, record
+        )
 
     def _journey(
         self,

@@ -17,16 +17,18 @@ from dataclasses import dataclass
 from multiprocessing.shared_memory import SharedMemory
 from typing import Any, BinaryIO
 
+from generation import playback as playback_file
 from generation.plan import Plan, make_plan
-from generation.records import generate_chunk
+from generation.records import generate_chunk, id_prefix
 from generation.scenario import Scenario
-from generation.summary import Summary
+from generation.summary import Summary, context_of
 from generation.tables import Tables, compile_tables
 from generation.version import __version__
 from generation.writers import FileWriter, OutputFile, get_format
 
 Sink = Callable[[str], BinaryIO]
 MANIFEST = "manifest.json"
+SUMMARY = "summary.json"
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,9 @@ class Progress:
 @dataclass(frozen=True)
 class Result:
     seed: int
-    summary: dict[str, Any]
+    summary: dict[str, Any]  # the counts (as in the manifest)
     files: list[OutputFile]
+    figures: dict[str, Any] = dataclasses.field(default_factory=dict)  # summary.json's
 
 
 class Cancelled(Exception):
@@ -58,16 +61,22 @@ def generate(
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     tables: Tables | None = None,
+    figures: bool = True,
+    playback: bool = False,
 ) -> Result:
     """Generate every patient of `scenario` into the requested formats via `sink`.
 
     `tables` may be handed in already compiled (`compile_tables(scenario)`), e.g. from a
-    cache; they must have been compiled from this same scenario.
+    cache; they must have been compiled from this same scenario. With `figures` (the
+    default) the figures are gathered as chunks render and written as `summary.json`;
+    with `playback`, every journey also goes to `playback.bin` (generation.playback).
     """
     chosen = [get_format(name) for name in dict.fromkeys(formats)]
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    chunk_size = _bounded_chunk_size(chunk_size, [fmt.name for fmt in chosen])
+    chunk_size = _bounded_chunk_size(
+        chunk_size, [fmt.name for fmt in chosen] + (["playback"] if playback else [])
+    )
     report = on_progress or (lambda progress: None)
     report(Progress("planning", 0, scenario.total_patients))
     if tables is not None and tables.scenario != scenario:
@@ -82,18 +91,25 @@ def generate(
     tables = tables or compile_tables(scenario)
     total = scenario.total_patients  # exact: the plan always holds this many
     writers = [FileWriter(fmt.filename, sink(fmt.filename), fmt.content_type) for fmt in chosen]
-    summary = Summary()
+    # Between chunks, each file's separator; the playback file has none.
+    separators = [fmt.separator for fmt in chosen]
+    if playback:
+        writers.append(FileWriter(playback_file.FILENAME, sink(playback_file.FILENAME),
+                                  playback_file.CONTENT_TYPE))  # fmt: skip
+        separators.append(b"")
+    summary = Summary(context_of(scenario) if figures else None)
+    work = _Work(scenario, seed, tables, [f.name for f in chosen], figures, playback)
     try:
-        for w, fmt in zip(writers, chosen, strict=True):
+        for w, fmt in zip(writers, chosen, strict=False):
             w.write(fmt.header)
-        for first, (bodies, chunk_summary) in _rendered(
-            _Work(scenario, seed, tables, [f.name for f in chosen]), chunk_size, workers
-        ):
+        if playback:
+            writers[-1].write(playback_file.header(id_prefix(seed)))
+        for first, (bodies, chunk_summary) in _rendered(work, chunk_size, workers):
             if should_stop and should_stop():
                 raise Cancelled()
-            for w, fmt, body in zip(writers, chosen, bodies, strict=True):
-                if not first:  # written apart: `separator + body` would copy the chunk
-                    w.write(fmt.separator)
+            for w, separator, body in zip(writers, separators, bodies, strict=True):
+                if not first and separator:  # apart: `separator + body` would copy the chunk
+                    w.write(separator)
                 w.write(body)
             summary.merge(chunk_summary)
             report(Progress("generating", summary.total, total))
@@ -102,16 +118,25 @@ def generate(
             w.abort()
         raise
     report(Progress("writing", total, total))
-    for w, fmt in zip(writers, chosen, strict=True):
+    for w, fmt in zip(writers, chosen, strict=False):
         w.write(fmt.footer)
     files = [w.close() for w in writers]
+    document = summary.figures()
+    if figures:
+        files.append(_write_summary(sink, scenario, seed, summary, document))
     files.append(_write_manifest(sink, scenario, seed, summary, files))
-    return Result(seed=seed, summary=summary.as_dict(), files=files)
+    return Result(seed=seed, summary=summary.as_dict(), files=files, figures=document)
 
 
 # Rendered bytes per patient with clinical detail (the larger case), measured on the
 # presets; only used to keep chunks small enough that the few in flight stay in memory.
-_BYTES_PER_PATIENT = {"json": 5_000, "ndjson": 5_000, "csv": 1_300, "fhir": 42_000}
+_BYTES_PER_PATIENT = {
+    "json": 5_000,
+    "ndjson": 5_000,
+    "csv": 1_300,
+    "fhir": 42_000,
+    "playback": playback_file.RECORD_SIZE,
+}
 _CHUNK_BYTES = 8_000_000
 
 
@@ -126,13 +151,23 @@ def _bounded_chunk_size(chunk_size: int, formats: list[str]) -> int:
 
 
 def render_range(
-    plan: Plan, formats: Sequence[str], start: int, stop: int
+    plan: Plan,
+    formats: Sequence[str],
+    start: int,
+    stop: int,
+    figures: bool = False,
+    playback: bool = False,
 ) -> tuple[list[bytes], Summary]:
-    """Records start..stop rendered in each format, and their counts."""
-    records = generate_chunk(plan, start, stop)
-    summary = Summary()
+    """Records start..stop rendered in each format (then as playback records, if asked),
+    and their counts (and figures, if asked)."""
+    summary = Summary(context_of(plan.tables.scenario) if figures else None)
+    rows = playback_file.PlaybackRows() if playback else None
+    records = generate_chunk(plan, start, stop, summary.tally, rows)
     summary.add(records)
-    return [get_format(name).render(records) for name in formats], summary
+    bodies = [get_format(name).render(records) for name in formats]
+    if rows is not None:
+        bodies.append(rows.to_bytes())
+    return bodies, summary
 
 
 @dataclass  # not frozen: a frozen dataclass compiled by mypyc cannot be unpickled
@@ -143,6 +178,8 @@ class _Work:
     seed: int
     tables: Tables
     formats: list[str]
+    figures: bool = True
+    playback: bool = False
 
     def plan(self) -> Plan:
         return make_plan(self.scenario, self.seed, self.tables)
@@ -164,11 +201,12 @@ def _rendered(
     if workers <= 1 or len(ranges) == 1:
         plan = work.plan()
         for i, (start, stop) in enumerate(ranges):
-            yield i == 0, render_range(plan, work.formats, start, stop)
+            yield i == 0, render_range(plan, work.formats, start, stop, work.figures, work.playback)
         return
     context = _process_context()
     in_flight = 2 * workers + 1  # bounded look-ahead keeps memory flat
-    slots = _Slots.reserve(min(in_flight, len(ranges)), _slot_size(work.formats, chunk_size))
+    outputs = work.formats + (["playback"] if work.playback else [])
+    slots = _Slots.reserve(min(in_flight, len(ranges)), _slot_size(outputs, chunk_size))
     try:
         # Each worker plans for itself as it starts (the plan is deterministic), so
         # planning runs on the workers' cores while this process starts them and queues
@@ -309,7 +347,7 @@ _worker_state: dict[str, Any] = {}
 def _init_worker(work: _Work) -> None:
     # Runs once per worker process.
     _keep_freed_memory()
-    _worker_state["plan"], _worker_state["formats"] = work.plan(), work.formats
+    _worker_state["plan"], _worker_state["work"] = work.plan(), work
 
 
 # glibc's mallopt parameters (malloc.h).
@@ -340,7 +378,10 @@ def _render_in_worker(
 ) -> tuple[list[bytes] | None, list[int], Summary]:
     """Render a chunk into the shared slot `slot` and return its lengths, if it fits;
     else return the bodies themselves."""
-    bodies, summary = render_range(_worker_state["plan"], _worker_state["formats"], start, stop)
+    work: _Work = _worker_state["work"]
+    bodies, summary = render_range(
+        _worker_state["plan"], work.formats, start, stop, work.figures, work.playback
+    )
     lengths = [len(body) for body in bodies]
     if slot is None:
         return bodies, lengths, summary
@@ -360,6 +401,23 @@ def _attached(slot: str) -> SharedMemory:
     if slot not in blocks:
         blocks[slot] = SharedMemory(name=slot)
     return blocks[slot]
+
+
+def _write_summary(
+    sink: Sink, scenario: Scenario, seed: int, summary: Summary, figures: dict[str, Any]
+) -> OutputFile:
+    document = {
+        "generator": {"name": "medgen", "version": __version__},
+        "exercise": True,
+        "notice": "SYNTHETIC EXERCISE DATA - not real patients",
+        "seed": seed,
+        "start": scenario.start.isoformat(),
+        "counts": summary.as_dict(),
+        **figures,
+    }
+    writer = FileWriter(SUMMARY, sink(SUMMARY), "application/json")
+    writer.write((json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode())
+    return writer.close()
 
 
 def _write_manifest(

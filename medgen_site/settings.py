@@ -92,6 +92,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Tag libraries kept in their sub-package (Django looks only in
+            # <app>/templatetags/): `{% load results %}` draws a job's dashboard.
+            "libraries": {"results": "jobs.results.template_tags"},
         },
     },
 ]

@@ -42,6 +42,7 @@ def main(argv: list[str]) -> int:
     if not args.skip_all_formats:  # clinical detail with every format (FHIR ~38 KB/patient)
         count = min(args.count, ALL_FORMATS_MAX)
         status = status or bench_command(args, True, ",".join(ALL_FORMATS), count)
+    status = status or bench_script("bench_results", ["--count", str(min(args.count, 100_000))])
     if not args.skip_jobs:
         status = status or bench_jobs()
         status = status or bench_script("bench_scenarios")
@@ -161,13 +162,13 @@ def bench_jobs() -> int:
     return int(module.main([]))
 
 
-def bench_script(name: str) -> int:
-    """Run scripts/<name>.py's main([]) (saved scenarios and their cache, ...)."""
+def bench_script(name: str, argv: list[str] | None = None) -> int:
+    """Run scripts/<name>.py's main (saved scenarios and their cache, results, ...)."""
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return int(module.main([]))
+    return int(module.main(argv or []))
 
 
 if __name__ == "__main__":

@@ -82,6 +82,7 @@ def _generate(job: Job) -> None:
             workers=settings.MEDGEN_ENGINE_WORKERS,
             on_progress=on_progress,
             should_stop=lambda: not job.is_current(),
+            playback=True,  # figures (summary.json) are gathered by default
         )
     except generation.Cancelled:
         storage.delete_prefix(prefix)

@@ -31,8 +31,11 @@ def test_it_writes_the_requested_files_and_a_summary(tmp_path: Path) -> None:
                   "--format", "json,csv,ndjson", "--out", str(tmp_path))  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "manifest.json", "patients.csv", "patients.json", "patients.ndjson"
+        "manifest.json", "patients.csv", "patients.json", "patients.ndjson", "summary.json"
     ]  # fmt: skip
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["counts"]["total"] == 250 and summary["exercise"] is True
+    assert sum(sum(v) for v in summary["timeline"]["hourly"]["by_category"].values()) == 250
     assert len(json.loads((tmp_path / "patients.json").read_text())) == 250
     assert "Generated 250 casualties (seed 3)" in done.stdout
     for heading in ("category:", "triage:", "outcome:"):
@@ -52,6 +55,15 @@ def test_it_is_deterministic_across_worker_counts(tmp_path: Path) -> None:
     assert (tmp_path / "1" / "manifest.json").read_bytes() == (
         tmp_path / "2" / "manifest.json"
     ).read_bytes()
+
+
+def test_summary_and_playback_files_are_optional(tmp_path: Path) -> None:
+    done = manage("generate", "--count", "40", "--format", "csv", "--no-summary",
+                  "--playback", "--out", str(tmp_path), "--no-progress")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "manifest.json", "patients.csv", "playback.bin"
+    ]  # fmt: skip
 
 
 def test_it_lists_presets() -> None:

@@ -45,6 +45,16 @@ class Command(BaseCommand):
             action="store_true",
             help="leave out treatments, vital signs, handovers and 9-lines (faster, smaller)",
         )
+        parser.add_argument(
+            "--no-summary",
+            action="store_true",
+            help="do not gather the figures or write summary.json (counts stay in the manifest)",
+        )
+        parser.add_argument(
+            "--playback",
+            action="store_true",
+            help="also write playback.bin, every journey as fixed-size records (docs/playback.md)",
+        )
         parser.add_argument("--list-presets", action="store_true", help="list presets and exit")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
@@ -72,6 +82,8 @@ class Command(BaseCommand):
             chunk_size=options["chunk_size"],
             workers=options["workers"],
             on_progress=bar.update if bar else None,
+            figures=not options["no_summary"],
+            playback=options["playback"],
         )
         if bar:
             bar.finish()

@@ -23,7 +23,9 @@ def _read(name: str) -> bytes:
 
 def _assert_outputs_match(job: Job) -> None:
     outputs = {o.name: o for o in job.outputs.all()}
-    assert set(outputs) == {"patients.json", "patients.csv", "manifest.json"}
+    assert set(outputs) == {
+        "patients.json", "patients.csv", "manifest.json", "summary.json", "playback.bin"
+    }  # fmt: skip
     for output in outputs.values():
         data = _read(output.file.name)
         assert len(data) == output.size
@@ -98,4 +100,4 @@ def test_it_does_not_run_a_job_twice(make_job: Any, burst_worker: Any) -> None:
     job.refresh_from_db()
     assert job.status == Job.Status.COMPLETED
     assert job.attempt == 1
-    assert job.outputs.count() == 3
+    assert job.outputs.count() == 5  # json, csv, manifest, summary, playback
