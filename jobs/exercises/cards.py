@@ -1,14 +1,15 @@
-"""A casualty's card as it stood at one moment of the exercise: never anything later."""
+"""A casualty's card as a board shows it, from the playback API's card at that moment.
+
+`jobs.results.playback.card_at` already cuts the record at the moment (nothing later);
+this keeps what a board draws, in a small shape: the latest vital signs and handover
+rather than every one, 9-lines with their lines named.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from jobs.exercises.times import seconds_after
-
-# Who the casualty is and what happened at injury: known from the first report on.
-IDENTITY = (
+SHOWN = (
     "id",
     "sequence",
     "nationality",
@@ -24,43 +25,27 @@ IDENTITY = (
     "injury_time",
     "precedence",
     "transport",
+    "triage",
+    "outcome",
 )
 
 
-def card_from_record(record: dict[str, Any], start: datetime, position: float) -> dict[str, Any]:
-    """The card of `record` at `position` (seconds after `start`)."""
-
-    def due(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-        return [item for item in items or () if seconds_after(item["time"], start) <= position]
-
-    timeline = due(record["timeline"])
-    card = {key: record.get(key) for key in IDENTITY}
-    card["name"] = f"{record['name']['family'].upper()}, {record['name']['given']}"
-    card["conditions"] = [_condition(condition) for condition in record["conditions"]]
-    card["triage"] = _triage_now(record, timeline)
-    card["timeline"] = [_entry(entry) for entry in timeline]
-    vitals = due(record.get("vitals"))
-    card["vitals"] = vitals[-1] if vitals else None
-    card["treatments"] = [
+def board_card(card: dict[str, Any]) -> dict[str, Any]:
+    """The board's card from a playback card (times in the scenario's zone)."""
+    shown = {key: card.get(key) for key in SHOWN}
+    name = card["name"]
+    shown["name"] = f"{name['family'].upper()}, {name['given']}"
+    shown["conditions"] = [_condition(condition) for condition in card["conditions"]]
+    shown["timeline"] = [_entry(entry) for entry in card["timeline"]]
+    shown["vitals"] = card["vitals"][-1] if card["vitals"] else None
+    shown["treatments"] = [
         {"time": t["time"], "facility": t["facility"], "display": t["display"]}
-        for t in due(record.get("treatments"))
+        for t in card["treatments"]
     ]
-    handovers = due(record.get("handovers"))
-    card["handover"] = handovers[-1]["text"] if handovers else ""
-    requests = due(record.get("medevac_requests"))
-    card["nine_lines"] = [_nine_line(request) for request in requests]
-    ended = seconds_after(record["outcome_time"], start) <= position
-    card["outcome"] = record["outcome"] if ended else None
-    card["where"] = timeline[-1]["facility"] if timeline else None
-    return card
-
-
-def _triage_now(record: dict[str, Any], timeline: list[dict[str, Any]]) -> str:
-    """The latest re-triage so far, else the triage at first assessment."""
-    for entry in reversed(timeline):
-        if entry.get("triage"):
-            return str(entry["triage"])
-    return str(record["triage"])
+    shown["handover"] = card["handovers"][-1]["text"] if card["handovers"] else ""
+    shown["nine_lines"] = [_nine_line(request) for request in card["medevac_requests"]]
+    shown["where"] = card["place"]
+    return shown
 
 
 def _condition(condition: dict[str, Any]) -> str:

@@ -101,7 +101,9 @@ class ExerciseConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     def next_position(self, after: float) -> float | None:
         assert self.run is not None
-        return events.index_for(self.run.job).next_position(after, self.run.fronts)
+        # Look only as far ahead as the longest sleep covers at the clock's speed.
+        within = MAX_SLEEP * self.run.speed
+        return events.next_position(self.run.job, after, within, self.run.fronts)
 
     async def exercise_clock(self, message: dict[str, Any]) -> None:
         self.run = await database_sync_to_async(self.reload_run)()

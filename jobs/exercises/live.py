@@ -23,7 +23,7 @@ from jobs.exercises.models import ExerciseRun, Mark, ShareLink
 log = logging.getLogger(__name__)
 
 UPCOMING = 12
-BEFORE_EVERYTHING = float("-inf")
+BEFORE_EVERYTHING = events.BEFORE_EVERYTHING
 
 
 def run_group(run_id: int) -> str:
@@ -96,8 +96,7 @@ def control_snapshot(run: ExerciseRun, position: float) -> tuple[ControlState, d
 
 
 def control_update(run: ExerciseRun, state: ControlState, position: float) -> dict[str, Any]:
-    index = events.index_for(run.job)
-    upcoming = index.following(position, run.fronts, INJECT_KINDS, UPCOMING)
+    upcoming = events.following(run.job, position, run.fronts, INJECT_KINDS, UPCOMING)
     return {
         "type": "summary",
         "position": position,

@@ -32,19 +32,15 @@ def run_new(request: HttpRequest, job_id: UUID) -> HttpResponse:
     if job.status != Job.Status.COMPLETED:
         raise Http404("Only a completed job can be played as an exercise.")
     try:
-        index = events.index_for(job)
-    except events.NoEventSource:
-        messages.error(
-            request,
-            "An exercise reads the job's JSON or NDJSON file; run the job again with one of them.",
-        )
+        events.check(job)
+    except events.NoEventSource as error:
+        messages.error(request, f"This job cannot be played as an exercise: {error}")
         return redirect("job_detail", job_id=job.id)
-    fronts = [front["name"] for front in job.scenario.get("fronts") or ()]
     form = RunForm(
         request.POST or None,
-        start=index.start,
-        last=index.last_position,
-        fronts=fronts,
+        start=datetime.fromisoformat(job.scenario["start"]),
+        last=events.last_position(job),
+        fronts=events.scenario_fronts(job),
         initial={"name": f"{job.title or 'Exercise'} run {job.exercise_runs.count() + 1}"},
     )
     if request.method == "POST" and form.is_valid():

@@ -12,7 +12,6 @@ from jobs.exercises import events
 
 @pytest.fixture
 def exercise_job(completed_job: Any, media_root: Any) -> Any:
-    events._cache.clear()  # each test's job is new; no index of an earlier test's job
     return completed_job(formats=("ndjson", "csv"), total_patients=60, days=2)
 
 
@@ -27,12 +26,11 @@ def make_run(exercise_job: Any) -> Any:
     from jobs.exercises.models import ExerciseRun
 
     def make(**fields: Any) -> ExerciseRun:
-        index = events.index_for(exercise_job)
         values = {
             "job": exercise_job,
             "name": "Drill",
             "window_start": 0.0,
-            "window_end": index.last_position,
+            "window_end": events.last_position(exercise_job),
             "speed": 60,
             **fields,
         }

@@ -41,7 +41,7 @@ def expected_r1(records: list, start: datetime, now: float) -> dict[str, str]:
 
 def test_a_facility_board_shows_only_what_is_due(make_run: Any, records: list) -> None:
     run = make_run()
-    start = events.index_for(run.job).start
+    start = datetime.fromisoformat(run.job.scenario["start"])
     arrivals = sorted(
         seconds(start, e["time"]) for r in records for e in r["timeline"] if e["facility"] == "R1"
     )
@@ -59,14 +59,15 @@ def test_a_facility_board_shows_only_what_is_due(make_run: Any, records: list) -
 
 def test_an_update_carries_only_the_events_in_between(make_run: Any) -> None:
     run = make_run()
-    index = events.index_for(run.job)
-    middle = index.last_position / 2
+    middle = events.last_position(run.job) / 2
     state, _ = live.board_snapshot(run, "R1", middle)
 
     update = live.board_update(run, state, middle, middle + 6 * 3600)
 
     due = {
-        e.patient_id for e in index.between(middle, middle + 6 * 3600) if "R1" in (e.facility, e.to)
+        e.patient_id
+        for e in events.events_between(run.job, middle, middle + 6 * 3600)
+        if "R1" in (e.facility, e.to)
     }
     if update is None:
         assert not due
@@ -80,7 +81,7 @@ def test_an_update_carries_only_the_events_in_between(make_run: Any) -> None:
 
 def test_the_evacuation_board_shows_nine_lines_as_sent(make_run: Any, records: list) -> None:
     run = make_run()
-    start = events.index_for(run.job).start
+    start = datetime.fromisoformat(run.job.scenario["start"])
     sent_times = sorted(seconds(start, m["time"]) for r in records for m in r["medevac_requests"])
     now = sent_times[len(sent_times) // 2] + 1
 
