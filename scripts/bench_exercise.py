@@ -1,6 +1,6 @@
 """A live exercise on a 10,000-casualty job, measured through the real parts (`make bench`).
 
-1. Building the events index (first board of a job in a process): time, events, memory.
+1. Every event of the job through the playback API (what no board asks for, for scale).
 2. A board's whole state (what a board gets on connect) at the busiest moment.
 3. A board's update when events fall due (`live.board_update`: the events since the
    last update, folded, with the changed casualties' cards): p50/p95/max over every
@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 import uuid
 from pathlib import Path
 from typing import Any
@@ -61,7 +60,7 @@ def _completed_job(user: Any, args: argparse.Namespace) -> Any:
     from jobs.runs.submit import submit_job
 
     document = generation.load_preset(args.preset) | {"total_patients": args.patients}
-    job = submit_job(user, document, ["ndjson"])
+    job = submit_job(user, document, ["ndjson"])  # cards read their record from it
     while job.is_active:
         time.sleep(0.05)
         job.refresh_from_db()
@@ -75,21 +74,16 @@ def bench_boards(job: Any, patients: int) -> None:
     from jobs.exercises.models import ExerciseRun
 
     started = time.perf_counter()
-    index = events.index_for(job)
-    built = time.perf_counter() - started
-    events._cache.clear()
-    tracemalloc.start()  # a second build, traced (tracing slows it several times)
-    index = events.index_for(job)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    everything = events.events_between(job, float("-inf"), float("inf"))
+    took = time.perf_counter() - started
     print(
-        f"exercise: events index of {patients:,} casualties: {len(index.events):,} events, "
-        f"built in {built:.2f} s, peak {peak / 1e6:.0f} MB while building"
+        f"exercise: all {len(everything):,} events of {patients:,} casualties through the "
+        f"playback API in {took:.2f} s (a board never asks for all of them)"
     )
     run = ExerciseRun.objects.create(
-        job=job, name="bench", window_start=0, window_end=index.last_position, speed=60
+        job=job, name="bench", window_start=0, window_end=everything[-1].position, speed=60
     )
-    busiest = _busiest_day(index)
+    busiest = _busiest_day(everything)
     for board in ("R1", "R2", "evac"):
         started = time.perf_counter()
         state, message = live.board_snapshot(run, board, busiest + 43_200)
@@ -100,25 +94,25 @@ def bench_boards(job: Any, patients: int) -> None:
         )
     state, _ = live.board_snapshot(run, "R1", busiest)
     times, changed = [], 0
-    for minute in range(24 * 60):
+    for minute in range(0, 24 * 60, 2):
         after = busiest + minute * 60
         started = time.perf_counter()
-        update = live.board_update(run, state, after, after + 60)
+        update = live.board_update(run, state, after, after + 120)
         times.append(time.perf_counter() - started)
         changed += len(update["entries"]) if update else 0
     times.sort()
     print(
-        f"exercise: R1 board update per exercise minute over the busiest day ({changed:,} "
+        f"exercise: R1 board update per 2 exercise minutes over the busiest day ({changed:,} "
         f"changes): p50 {statistics.median(times) * 1000:.1f} ms, "
         f"p95 {times[int(len(times) * 0.95)] * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms  "
         f"target: within 1 s of an event falling due"
     )
 
 
-def _busiest_day(index: Any) -> float:
+def _busiest_day(everything: list[Any]) -> float:
     """Start (seconds) of the day with the most events."""
     days: dict[int, int] = {}
-    for position in index.positions:
+    for position in (event.position for event in everything):
         days[int(position // 86_400)] = days.get(int(position // 86_400), 0) + 1
     return max(days, key=days.__getitem__) * 86_400.0
 

@@ -189,10 +189,13 @@ class BoardConsumer(ExerciseConsumer):
         return self.link is not None and mark["board"] == self.link.board
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        """The one thing a board may do: mark a casualty on it received or handed over."""
-        if not isinstance(content, dict) or content.get("action") != "mark":
+        """What a board may ask: a card of a casualty on it; mark one received or handed over."""
+        if not isinstance(content, dict) or content.get("action") not in ("mark", "card"):
             return
         pid, kind = str(content.get("patient_id", "")), content.get("kind")
+        if content["action"] == "card":
+            await self.send_card(pid)
+            return
         if kind not in Mark.Kind.values or self.board is None:
             await self.send_json({"type": "error", "error": "unknown mark"})
             return
@@ -203,6 +206,16 @@ class BoardConsumer(ExerciseConsumer):
         if mark is not None:
             message = {"type": "exercise.mark", "mark": mark.as_dict()}
             await self.channel_layer.group_send(live.run_group(mark.run_id), message)
+
+    async def send_card(self, pid: str) -> None:
+        if self.board is None or not any(
+            e["patient_id"] == pid for e in self.board.entries.values()
+        ):
+            await self.send_json({"type": "error", "error": "that casualty is not on this board"})
+            return
+        assert self.run is not None
+        position = self.run.clock.at(timezone.now())
+        await self.send_json(await off_thread(live.card_message)(self.run, pid, position))
 
     def save_mark(self, pid: str, kind: str) -> Mark | None:
         assert self.run is not None and self.link is not None

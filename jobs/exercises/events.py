@@ -27,11 +27,13 @@ from typing import Any, NamedTuple
 
 from jobs.exercises.cards import board_card
 from jobs.results import playback
+from jobs.results.cards import read_patients
 from jobs.runs.models import Job
 
 BEFORE_EVERYTHING = -(10**9)  # seconds: earlier than any event of any scenario
 AFTER_EVERYTHING = 10**9  # and later (scenarios span at most 60 days and their journeys)
 DAY = 86_400
+RECORD_SOURCES = ("patients.ndjson", "patients.json", "patients.fhir.ndjson")
 
 
 class NoEventSource(Exception):
@@ -95,8 +97,28 @@ def card_at(job: Job, patient_id: str, position: float) -> dict[str, Any] | None
 
 
 def cards_at(job: Job, patient_ids: Iterable[str], position: float) -> dict[str, dict[str, Any]]:
-    cards = {pid: card_at(job, pid, position) for pid in dict.fromkeys(patient_ids)}
-    return {pid: card for pid, card in cards.items() if card is not None}
+    """Cards of several casualties at `position`: the playback API's cards, their records
+    read from one patient file (the job's outputs looked up once, not per card)."""
+    player = _playback(playback.open_job, job)
+    source = _record_source(job)
+    minute = _whole(position) / 60
+    cards: dict[str, dict[str, Any]] = {}
+    for pid in dict.fromkeys(patient_ids):
+        index = player.store.index_of(pid)
+        if index is None:
+            continue
+        found = read_patients(source, index + 1, index + 1) if source else []
+        record = found[0] if found else playback.read_record(job, index + 1)
+        card = player.card_at(record, minute)
+        if card is not None:
+            cards[pid] = board_card(card)
+    return cards
+
+
+def _record_source(job: Job) -> Any:
+    """The patient file records are read from, in the playback API's order of preference."""
+    outputs = {output.name: output for output in job.outputs.all()}
+    return next((outputs[n] for n in RECORD_SOURCES if n in outputs), None)
 
 
 def check(job: Job) -> None:

@@ -23,6 +23,10 @@ from jobs.exercises.models import ExerciseRun, Mark, ShareLink
 log = logging.getLogger(__name__)
 
 UPCOMING = 12
+# A whole state carries the cards of the newest entries only (those people act on); the
+# others' cards are sent when a participant opens them (`card` message), or with their
+# next event. A 10,000-casualty run can hold over a thousand casualties at one facility.
+CARDS_IN_STATE = 150
 BEFORE_EVERYTHING = events.BEFORE_EVERYTHING
 
 
@@ -50,18 +54,24 @@ def board_snapshot(
     run: ExerciseRun, board: str, position: float
 ) -> tuple[BoardState, dict[str, Any]]:
     """The board folded up to `position`, and the message that draws it whole."""
-    state = BoardState(board)
-    state.apply(events.events_between(run.job, BEFORE_EVERYTHING, position, run.fronts))
+    state = board_state(run, board, position)
     visible = state.visible(position)
     message = {
         "type": "state",
         "board": board,
         "position": position,
         "clock": clock_payload(run),
-        "entries": _with_cards(run, visible, position),
+        "entries": _with_cards(run, visible, position, CARDS_IN_STATE),
         "marks": [mark.as_dict() for mark in run.marks.filter(board=board)],
     }
     return state, message
+
+
+def board_state(run: ExerciseRun, board: str, position: float) -> BoardState:
+    """The board folded from the first event up to `position`."""
+    state = BoardState(board)
+    state.apply(events.events_between(run.job, BEFORE_EVERYTHING, position, run.fronts))
+    return state
 
 
 def board_update(
@@ -76,11 +86,22 @@ def board_update(
 
 
 def _with_cards(
-    run: ExerciseRun, entries: dict[str, dict[str, Any]], position: float
+    run: ExerciseRun,
+    entries: dict[str, dict[str, Any]],
+    position: float,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    cards = events.cards_at(run.job, (e["patient_id"] for e in entries.values()), position)
+    """Entries in board order, the newest `limit` (all: None) with their card."""
     ordered = sorted(entries.items(), key=lambda item: (item[1]["since"], item[1]["sequence"]))
+    newest = ordered if limit is None else ordered[-limit:]
+    cards = events.cards_at(run.job, (entry["patient_id"] for _, entry in newest), position)
     return [{**entry, "key": key, "card": cards.get(entry["patient_id"])} for key, entry in ordered]
+
+
+def card_message(run: ExerciseRun, patient_id: str, position: float) -> dict[str, Any]:
+    """The card a participant opened, as it stands at `position`."""
+    card = events.cards_at(run.job, [patient_id], position).get(patient_id)
+    return {"type": "card", "patient_id": patient_id, "card": card}
 
 
 def control_snapshot(run: ExerciseRun, position: float) -> tuple[ControlState, dict[str, Any]]:

@@ -169,6 +169,11 @@ def replay_state(request: HttpRequest, run_id: int) -> JsonResponse:
         position = float(request.GET.get("at", ""))
     except ValueError:
         return JsonResponse({"error": "at: seconds after the scenario's start"}, status=400)
+    if patient := request.GET.get("patient"):  # the card a person opened
+        shown = live.board_state(run, board, position).visible(position).values()
+        if patient not in {entry["patient_id"] for entry in shown}:
+            return JsonResponse({"error": "patient: not on this board at that moment"}, status=400)
+        return JsonResponse(live.card_message(run, patient, position))
     _, message = live.board_snapshot(run, board, position)
     message["marks"] = [m for m in message["marks"] if m["position"] <= position]
     return JsonResponse(message)

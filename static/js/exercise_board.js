@@ -6,7 +6,8 @@
   var X = window.MedGenExercise, config = X.config();
   var clock = new X.Clock(config.clock);
   var view = new X.BoardView(config.board, {
-    onMark: function (patient, kind) { return socket.send({ action: "mark", patient_id: patient, kind: kind }); }
+    onMark: function (patient, kind) { return socket.send({ action: "mark", patient_id: patient, kind: kind }); },
+    loadCard: function (patient) { socket.send({ action: "card", patient_id: patient }); }
   });
   var socket = X.live(config.ws_path, receive, connection);
   var ticking = null, closed = false;
@@ -30,6 +31,7 @@
     else if (message.type === "events") view.update(message.entries);
     else if (message.type === "clock") clock.set(message.clock);
     else if (message.type === "mark") view.addMark(message.mark);
+    else if (message.type === "card" && message.card) view.setCard(message.patient_id, message.card);
     draw(true);
   }
 

@@ -10,6 +10,7 @@
     this.evac = board === "evac";
     this.columns = this.evac ? ["requested", "delivered"] : ["announced", "arriving", "present", "leaving"];
     this.onMark = options.onMark || null;  // null: read-only (replay)
+    this.loadCard = options.loadCard;  // asks for a card the whole state came without
     this.entries = {}; this.marks = {}; this.open = {}; this.drawn = "";
   }
 
@@ -21,6 +22,13 @@
   BoardView.prototype.update = function (entries) {
     var self = this;
     entries.forEach(function (e) { self.entries[e.key] = e; });
+  };
+  // A card that arrived on request: every entry of that casualty gets it.
+  BoardView.prototype.setCard = function (patient, card) {
+    var self = this;
+    Object.keys(this.entries).forEach(function (key) {
+      if (self.entries[key].patient_id === patient) self.entries[key].card = card;
+    });
   };
   BoardView.prototype.addMark = function (mark) {
     (this.marks[mark.patient_id] = this.marks[mark.patient_id] || {})[mark.kind] = mark;
@@ -54,6 +62,7 @@
   // Redraw when an entry changed column (or `force`); `start` is the scenario's start.
   BoardView.prototype.draw = function (position, start, force) {
     var self = this, groups = {};
+    this.position = position;
     this.columns.forEach(function (c) { groups[c] = []; });
     Object.keys(this.entries).forEach(function (key) {
       var c = self.column(self.entries[key], position);
@@ -77,8 +86,8 @@
     item.dataset.patient = e.patient_id;
     item.classList.add("triage-" + (c ? c.triage : "none"));
     item.querySelector(".triage").textContent = c ? c.triage : "";
-    item.querySelector(".entry-name").textContent = c ? c.name : e.patient_id;
-    item.querySelector(".entry-id").textContent = e.patient_id + (c ? " · " + c.rank + " · " + c.nationality : "");
+    item.querySelector(".entry-name").textContent = c ? c.name : "Casualty " + e.patient_id.slice(-7);
+    item.querySelector(".entry-id").textContent = e.patient_id + (c ? " · " + c.rank + " · " + c.nationality : " · open for the card");
     item.querySelector(".entry-note").textContent = this.note(e, start);
     var given = this.marks[e.patient_id] || {};
     var badges = item.querySelector(".entry-marks");
@@ -86,7 +95,15 @@
       badges.appendChild(X.node("span", "mark-badge", given[kind].kind_label + " " + X.shortTime(start, given[kind].position)));
     });
     var head = item.querySelector(".entry-head"), body = item.querySelector(".entry-card");
-    head.addEventListener("click", function () { self.open[e.key] = !self.open[e.key]; self.draw(position, start, true); });
+    head.addEventListener("click", function () {
+      self.open[e.key] = !self.open[e.key];
+      if (self.open[e.key] && !e.card) self.loadCard(e.patient_id);
+      self.draw(self.position, start, true);
+    });
+    if (this.open[e.key] && !c) {
+      body.hidden = false;
+      body.appendChild(X.node("p", "muted", "Loading the card…"));
+    }
     if (this.open[e.key] && c) {
       head.setAttribute("aria-expanded", "true");
       body.hidden = false;

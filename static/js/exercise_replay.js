@@ -16,7 +16,7 @@
     var board = boardSelect.value;
     el("board-evac").hidden = board !== "evac";
     el("board-facility").hidden = board === "evac";
-    view = new X.BoardView(board, {});
+    view = new X.BoardView(board, { loadCard: loadCard });
     load();
   }
 
@@ -25,7 +25,7 @@
     loading = true;
     var at = Number(slider.value);
     drawTime(at);
-    fetch(config.state_url + "?board=" + encodeURIComponent(boardSelect.value) + "&at=" + at, { credentials: "same-origin" })
+    fetch(stateUrl(at), { credentials: "same-origin" })
       .then(function (r) { return r.json().then(function (body) { if (!r.ok) throw new Error(body.error); return body; }); })
       .then(function (message) {
         el("replay-error").hidden = true;
@@ -34,6 +34,19 @@
       })
       .catch(function (error) { el("replay-error").hidden = false; el("replay-error").textContent = String(error.message || error); })
       .then(function () { loading = false; if (pending) { pending = false; load(); } });
+  }
+
+  function stateUrl(at) {
+    return config.state_url + "?board=" + encodeURIComponent(boardSelect.value) + "&at=" + at;
+  }
+
+  function loadCard(patient) {
+    var at = Number(slider.value), current = view;
+    fetch(stateUrl(at) + "&patient=" + encodeURIComponent(patient), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (message) {
+        if (message && message.card && current === view) { view.setCard(patient, message.card); view.draw(at, clock.scenario_start, true); }
+      });
   }
 
   function drawTime(at) {

@@ -106,3 +106,26 @@ def test_the_evacuation_board_shows_nine_lines_as_sent(make_run: Any, records: l
     for entry in message["entries"]:
         request = next(m for m in entry["card"]["nine_lines"] if m["from"] == entry["from"])
         assert request["grid"] and request["precedence"] and request["to"] == entry["to"]
+
+
+def test_a_whole_state_carries_the_newest_cards_and_the_rest_on_request(
+    make_run: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(live, "CARDS_IN_STATE", 2)
+    run = make_run()
+    arrivals = [
+        e.position
+        for e in events.events_between(run.job, float("-inf"), float("inf"))
+        if e.kind == "arrival" and e.facility == "R1"
+    ]
+    busiest = max(arrivals, key=lambda t: sum(t - 3600 < a <= t for a in arrivals))
+    _, message = live.board_snapshot(run, "R1", busiest)
+
+    entries = message["entries"]
+    assert len(entries) > 2
+    assert [entry["card"] is not None for entry in entries] == [False] * (len(entries) - 2) + [
+        True
+    ] * 2
+    oldest = entries[0]["patient_id"]
+    card = live.card_message(run, oldest, message["position"])
+    assert card["card"]["id"] == oldest

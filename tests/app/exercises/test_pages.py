@@ -210,3 +210,22 @@ def test_the_replay_shows_a_board_at_a_moment_with_the_marks_made_by_then(
     assert all(entry["since"] <= middle for entry in state["entries"])
     bad = alice_client.get(f"/exercises/{run.pk}/replay/state/?board=R9&at=1")
     assert bad.status_code == 400 and bad.json()["error"].startswith("board")
+
+
+def test_the_replay_gives_a_card_of_a_casualty_on_that_board_only(
+    make_run: Any, alice_client: Any, records: list
+) -> None:
+    run = make_run()
+    moment = next(
+        e.position + 60
+        for e in events.events_between(run.job, float("-inf"), float("inf"))
+        if e.kind == "arrival" and e.facility == "R1"
+    )
+    url = f"/exercises/{run.pk}/replay/state/?board=R1&at={moment}"
+    on_board = alice_client.get(url).json()["entries"][0]["patient_id"]
+
+    card = alice_client.get(f"{url}&patient={on_board}").json()
+    elsewhere = alice_client.get(f"{url}&patient=EX-NOT-HERE")
+
+    assert card["type"] == "card" and card["card"]["id"] == on_board
+    assert elsewhere.status_code == 400 and elsewhere.json()["error"].startswith("patient")

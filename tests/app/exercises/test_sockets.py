@@ -233,6 +233,22 @@ async def test_a_mark_reaches_control_and_is_kept(
     await control.disconnect()
 
 
+async def test_a_board_gets_a_card_on_request(started_run: ExerciseRun) -> None:
+    _, token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
+    socket = board_socket(token)
+    await socket.connect()
+    await socket.receive_json_from()
+    patient = (await receive_until(socket, "events", timeout=6))["entries"][0]["patient_id"]
+
+    await socket.send_json_to({"action": "card", "patient_id": patient})
+
+    message = await receive_until(socket, "card")
+    assert message["patient_id"] == patient and message["card"]["id"] == patient
+    await socket.send_json_to({"action": "card", "patient_id": "EX-NOT-THERE"})
+    assert (await receive_until(socket, "error"))["error"] == "that casualty is not on this board"
+    await socket.disconnect()
+
+
 async def test_a_board_cannot_mark_a_casualty_it_does_not_show(started_run: ExerciseRun) -> None:
     _, token = await database_sync_to_async(ShareLink.issue)(started_run, "R4")
     socket = board_socket(token)
