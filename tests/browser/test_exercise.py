@@ -134,6 +134,7 @@ def test_a_live_exercise_reaches_the_r1_board_and_marks_reach_control(
     assert "ATMIST handover" in card.text_content()
     first.get_by_role("button", name="Mark received").click()
     board.wait_for_selector(f".entry[data-patient='{patient}'] .mark-badge")
+    first.evaluate("entry => entry.scrollIntoView({block: 'start'})")  # its card in view
     board.screenshot(path=str(SHOTS / "exercise-board-r1.png"), full_page=True)
 
     # 5. Control sees the mark live.
