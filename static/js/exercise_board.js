@@ -27,7 +27,11 @@
   }
 
   function receive(message) {
-    if (message.type === "state") { clock.set(message.clock); view.setState(message); }
+    if (message.type === "state") {
+      clock.set(message.clock);
+      view.setState(message);
+      document.getElementById("board").dataset.state = "received";  // tests wait for it
+    }
     else if (message.type === "events") view.update(message.entries);
     else if (message.type === "clock") clock.set(message.clock);
     else if (message.type === "mark") view.addMark(message.mark);
