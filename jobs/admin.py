@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 import generation
 from jobs.api import admin as api_admin  # noqa: F401 (Django loads only jobs.admin: ApiTokenAdmin)
-from jobs.models import Job, JobOutput, ScenarioConfig, ScenarioVersion
+from jobs.models import ExerciseRun, Job, JobOutput, ScenarioConfig, ScenarioVersion, ShareLink
 from jobs.ops.maintenance import delete_jobs
 from jobs.runs.models import JobQuerySet
 
@@ -111,3 +111,21 @@ class ScenarioConfigAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request: HttpRequest, obj: ScenarioConfig | None) -> list[Any]:
         return [ScenarioVersionInline] if obj else []
+
+
+class ShareLinkInline(admin.TabularInline):
+    model = ShareLink
+    extra = 0
+    fields = ["board", "label", "created_at", "expires_at", "revoked_at"]
+    readonly_fields = ["board", "label", "created_at"]  # tokens are never shown again
+    can_delete = False
+
+
+@admin.register(ExerciseRun)
+class ExerciseRunAdmin(admin.ModelAdmin):
+    """Runs for staff to look at; the clock is changed on the control page, not here."""
+
+    list_display = ["name", "job", "speed", "started_at", "created_at"]
+    search_fields = ["name", "job__title", "job__owner__username"]
+    readonly_fields = ["job", "position", "anchor", "started_at", "window_start", "window_end"]
+    inlines = [ShareLinkInline]

@@ -5,16 +5,21 @@ Importing this module registers every model of the `jobs` app; migrations and
 """
 
 from jobs.api.models import ApiToken, ApiTokenQuerySet
+from jobs.exercises.models import ClockChange, ExerciseRun, Mark, ShareLink
 from jobs.runs.models import Job, JobOutput, JobQuerySet
 from jobs.scenarios.models import ScenarioConfig, ScenarioConfigQuerySet, ScenarioVersion
 
 __all__ = [
     "ApiToken",
     "ApiTokenQuerySet",
+    "ClockChange",
+    "ExerciseRun",
     "Job",
     "JobOutput",
     "JobQuerySet",
+    "Mark",
     "ScenarioConfig",
     "ScenarioConfigQuerySet",
     "ScenarioVersion",
+    "ShareLink",
 ]
