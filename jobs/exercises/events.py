@@ -33,7 +33,7 @@ from jobs.runs.models import Job
 BEFORE_EVERYTHING = -(10**9)  # seconds: earlier than any event of any scenario
 AFTER_EVERYTHING = 10**9  # and later (scenarios span at most 60 days and their journeys)
 DAY = 86_400
-RECORD_SOURCES = ("patients.ndjson", "patients.json", "patients.fhir.ndjson")
+RECORD_SOURCE = "patients.ndjson"  # one record a line; other jobs: the engine makes it again
 
 
 class NoEventSource(Exception):
@@ -115,10 +115,10 @@ def cards_at(job: Job, patient_ids: Iterable[str], position: float) -> dict[str,
     return cards
 
 
-def _record_source(job: Job) -> Any:
-    """The patient file records are read from, in the playback API's order of preference."""
-    outputs = {output.name: output for output in job.outputs.all()}
-    return next((outputs[n] for n in RECORD_SOURCES if n in outputs), None)
+def _record_source(job: Job) -> str | None:
+    """The storage name of the job's NDJSON file, where a record can be sought by line."""
+    output = job.outputs.filter(name=RECORD_SOURCE).first()
+    return str(output.file.name) if output is not None else None
 
 
 def check(job: Job) -> None:
