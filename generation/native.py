@@ -38,6 +38,7 @@ COMPILED = (
     "generation/people.py",
     "generation/injuries.py",
     "generation/journey.py",
+    "generation/physiology.py",
     "generation/fastops.py",
     "generation/clock.py",
     "generation/plan.py",

@@ -8,25 +8,29 @@ not ended by t, without an index and without reading the patient files
 
 Layout, little-endian: a 32-byte header, then `count` records of RECORD_SIZE bytes:
 
-    header: magic b"MGPLAY01", u32 record size, u32 count (0 in the header written
+    header: magic b"MGPLAY02", u32 record size, u32 count (0 in the header written
             first: the reader counts records from the file size), 16 bytes id prefix
             (ASCII, NUL-padded: a patient's id is the prefix + 7-digit sequence)
     record: i32 injury, i32 end (outcome time), u8 front (index in the scenario's
-            fronts), u8 category, u8 triage, u8 outcome, u8 precedence, u8 steps, 2 pad
-            then MAX_STEPS steps of: i32 time, u8 facility, u8 event, u8 triage (the
-            re-triage on arrival, 0 if none), 1 pad; steps beyond `steps` are zero.
+            fronts), u8 category, u8 triage, u8 outcome, u8 precedence, u8 steps,
+            u8 requests (1: a 9-line MEDEVAC request was sent for every move out of
+            the point of injury or Role 1), 1 pad, i32 when the request from the point
+            of injury was sent (-1 if none); then MAX_STEPS steps of: i32 time,
+            u8 facility, u8 event, u8 triage (the re-triage on arrival, 0 if none),
+            1 pad; steps beyond `steps` are zero.
 """
 
 from __future__ import annotations
 
 import struct
-from typing import Any
+from typing import Any, Final
 
-MAGIC = b"MGPLAY01"
+MAGIC = b"MGPLAY02"
 MAX_STEPS = 8  # injury, 3 x (arrival, departure), then outcome: at most 8 (journey.py)
 HEADER = struct.Struct("<8sII16s")
-RECORD = struct.Struct("<iiBBBBBB2x" + "iBBBx" * MAX_STEPS)
-RECORD_SIZE = RECORD.size  # 80
+RECORD = struct.Struct("<iiBBBBBBBxi" + "iBBBx" * MAX_STEPS)
+RECORD_SIZE = RECORD.size  # 84
+HEAD_FIELDS = 10  # values before the steps
 FILENAME = "playback.bin"
 CONTENT_TYPE = "application/octet-stream"
 
@@ -53,8 +57,7 @@ class PlaybackRows:
     """A chunk's playback records, one `add` per casualty in sequence order."""
 
     def __init__(self) -> None:
-        self.values: list[int] = []
-        self.count = 0
+        self.records: list[bytes] = []
 
     def add(
         self,
@@ -65,36 +68,45 @@ class PlaybackRows:
         precedence: str | None,
         timeline: list[tuple[int, str, str]],
         entries: list[dict[str, Any]],
+        requests: list[int],
     ) -> None:
         """`timeline` in seconds after the start; `entries` the timeline as written
-        (their `triage`, the re-triage on arrival, when there is clinical detail)."""
+        (their `triage`, the re-triage on arrival, when there is clinical detail);
+        `requests` when each 9-line request was sent (the first: from the point of
+        injury)."""
         steps = len(timeline)
         if steps > MAX_STEPS:
             raise ValueError(f"{steps} timeline steps; a playback record holds {MAX_STEPS}")
-        values = self.values
-        values += (
-            timeline[0][0],
-            timeline[steps - 1][0],
-            front,
-            category,
-            _TRIAGE[triage],
-            _OUTCOME[outcome],
-            _PRECEDENCE[precedence or ""],
-            steps,
-        )
+        values = [0] * _FIELDS  # unused steps stay zero
+        values[0] = timeline[0][0]
+        values[1] = timeline[steps - 1][0]
+        values[2] = front
+        values[3] = category
+        values[4] = _TRIAGE[triage]
+        values[5] = _OUTCOME[outcome]
+        values[6] = _PRECEDENCE[precedence or ""]
+        values[7] = steps
+        values[8] = 1 if requests else 0
+        values[9] = requests[0] if requests else -1
+        at = HEAD_FIELDS
         for i in range(steps):
             when, facility, event = timeline[i]
             retriage = entries[i].get("triage")
-            values += (
-                when,
-                _FACILITY[facility],
-                _EVENT[event],
-                _TRIAGE[retriage] if retriage else 0,
-            )
-        values += [0] * (4 * (MAX_STEPS - steps))
-        self.count += 1
+            values[at] = when
+            values[at + 1] = _FACILITY[facility]
+            values[at + 2] = _EVENT[event]
+            values[at + 3] = _TRIAGE[retriage] if retriage else 0
+            at += 4
+        self.records.append(_PACK(*values))
+
+    @property
+    def count(self) -> int:
+        return len(self.records)
 
     def to_bytes(self) -> bytes:
-        """Every record added, packed (one struct call for the chunk)."""
-        layout = struct.Struct("<" + RECORD.format[1:] * self.count)
-        return layout.pack(*self.values)
+        """Every record added, in order."""
+        return b"".join(self.records)
+
+
+_FIELDS: Final = HEAD_FIELDS + 4 * MAX_STEPS
+_PACK: Final = RECORD.pack

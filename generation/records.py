@@ -12,7 +12,7 @@ import hashlib
 import random
 from typing import Any
 
-from generation import injuries, journey, people, reference
+from generation import injuries, journey, people, physiology, reference
 from generation.clinical import Treatment
 from generation.clock import Clock
 from generation.detail import Casualty, clinical_detail
@@ -79,6 +79,8 @@ class _Factory:
         self.seed_base = seed << STREAM_BITS
         self.clock = Clock(tables.scenario.start)
         self.id_prefix = id_prefix(seed)
+        self.tally: Tally | None = None
+        self.playback: PlaybackRows | None = None
         self.naval = tuple(name == "naval" for name in tables.warfare_names)
         self.rng = random.Random(0)  # re-seeded for every patient: see record()
         # Plan.is_mass_casualty's rule, read here once: from compiled code a call into the
@@ -86,8 +88,6 @@ class _Factory:
         self.mascal_threshold: int = reference.warfare()["mascal"]["threshold"]
         self.kia_probability: float = tables.scenario.kia_probability
         self.mascal_kia_probability: float = tables.scenario.mascal_kia_probability
-        self.tally: Tally | None = None
-        self.playback: PlaybackRows | None = None
 
     def record(self, plan: Plan, index: int) -> Record:
         tables, clock, rng = self.tables, self.clock, self.rng
@@ -111,11 +111,16 @@ class _Factory:
         unit = people.unit(rng, tables, front, nation.code, self.naval[warfare])
         kia_probability = self.mascal_kia_probability if mascal else self.kia_probability
         killed = category == BATTLE and rng.random() < kia_probability
-        mechanism, triage, conditions, region = self._injury(rng, category, warfare, killed)
-        precedence = injuries.precedence(tables, triage, region, category)
+        mechanism, band, conditions, region = self._injury(rng, category, warfare, killed)
+        # The drawn severity band chose the wounds and decides the course; the triage a
+        # medic would give is read off the physiology those wounds produce.
+        injury = None if killed else physiology.at_injury(rng, tables.physiology, conditions, band)
+        triage = "DEAD" if injury is None else injury.triage
+        precedence = injuries.precedence(tables, triage, region, category, conditions)
         category_name = injuries.CATEGORY_NAMES[category]
+        disposition = injuries.disposition(tables, conditions)
         timeline, outcome, facility, when = self._journey(
-            rng, killed, category_name, triage, precedence, t0
+            rng, killed, category_name, band, precedence, t0, disposition
         )
         assert when == timeline[-1][0]  # the outcome is the last step: its time is written
         times = [clock.iso(t) for t, _, _ in timeline]
@@ -154,15 +159,18 @@ class _Factory:
             "outcome_time": times[-1],
         }
         given: list[Treatment] = []
+        requests: list[int] | None = None  # without clinical detail: no 9-lines written
         if tables.scenario.clinical_detail:
-            given = self._detail(rng, record, region, timeline, times, entries)
+            given, requests = self._detail(rng, record, region, timeline, times, entries, injury)
         if self.tally is not None:
             self.tally.patient(
                 category, front, triage, precedence, outcome, timeline, event,
-                marked(kind, mascal), conditions, mechanism, nation.code, given,
+                marked(kind, mascal), conditions, mechanism, nation.code, given, requests,
             )  # fmt: skip
         if self.playback is not None:
-            self.playback.add(front, category, triage, outcome, precedence, timeline, entries)
+            self.playback.add(
+                front, category, triage, outcome, precedence, timeline, entries, requests or []
+            )
         return record
 
     def _detail(
@@ -173,9 +181,10 @@ class _Factory:
         timeline: journey.Timeline,
         times: list[str],
         entries: list[dict[str, Any]],
-    ) -> list[Treatment]:
+        injury: physiology.Injury | None,
+    ) -> tuple[list[Treatment], list[int]]:
         """Adds the clinical detail fields; re-triage goes onto the timeline `entries`.
-        Returns the treatments given."""
+        Returns the treatments given and the times 9-line requests were sent."""
         casualty = Casualty(
             age=record["age"],
             sex=record["sex"],
@@ -189,6 +198,7 @@ class _Factory:
             conditions=record["conditions"],
             outcome=record["outcome"],
             injury_time=record["injury_time"],
+            injury=injury,
         )
         return clinical_detail(
             rng, self.tables, self.clock, casualty, timeline, times, entries, record
@@ -199,14 +209,15 @@ class _Factory:
         rng: random.Random,
         killed: bool,
         category: str,
-        triage: str,
+        band: str,
         precedence: str | None,
         t0: int,
+        disposition: str,
     ) -> journey.Outcome:
         if killed:
             return journey.killed_in_action(rng, self.tables, t0)
         assert precedence is not None  # only the killed have none
-        return journey.journey(rng, self.tables, category, triage, precedence, t0)
+        return journey.journey(rng, self.tables, category, band, precedence, t0, disposition)
 
     def _injury(
         self, rng: random.Random, category: int, warfare: int, killed: bool

@@ -54,4 +54,7 @@ def add_record(
         record["mechanism"],
         record["nationality"],
         treatments,
+        [seconds(r["time"]) for r in record["medevac_requests"]]
+        if "medevac_requests" in record
+        else None,
     )

@@ -11,31 +11,35 @@ the two to each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
-HOUR = 3600
-DAY = 86_400
-TRIAGE = ("T1", "T2", "T3", "T4", "DEAD")
-OUTCOMES = ("KIA", "DOW", "RTD", "EVACUATED")
-PLACES = ("POI", "R1", "R2", "R3", "R4")
-PRECEDENCES = ("urgent", "urgent_surgical", "priority", "routine")
-CATEGORIES = ("battle_injury", "non_battle_injury", "disease")
-MARKED_KINDS = ("mass_casualty", "offensive", "ambush", "mass_casualty")  # see marked()
-TRIAGE_INDEX = {name: i for i, name in enumerate(TRIAGE)}
-OUTCOME_INDEX = {name: i for i, name in enumerate(OUTCOMES)}
-PLACE_INDEX = {name: i for i, name in enumerate(PLACES)}
-PRECEDENCE_INDEX = {name: i for i, name in enumerate(PRECEDENCES)}
-HELD = (1, 2, 3)  # R1-R3 hold patients; arriving at R4 (out of theatre) ends a journey
+# Constants are Final: compiled, they are read as native values instead of being looked
+# up in the module's dictionary on every use.
+HOUR: Final = 3600
+DAY: Final = 86_400
+TRIAGE: Final = ("T1", "T2", "T3", "T4", "DEAD")
+OUTCOMES: Final = ("KIA", "DOW", "RTD", "EVACUATED")
+PLACES: Final = ("POI", "R1", "R2", "R3", "R4")
+PRECEDENCES: Final = ("urgent", "urgent_surgical", "priority", "routine")
+CATEGORIES: Final = ("battle_injury", "non_battle_injury", "disease")
+MARKED_KINDS: Final = ("mass_casualty", "offensive", "ambush", "mass_casualty")  # see marked()
+TRIAGE_INDEX: Final = {name: i for i, name in enumerate(TRIAGE)}
+OUTCOME_INDEX: Final = {name: i for i, name in enumerate(OUTCOMES)}
+PLACE_INDEX: Final = {name: i for i, name in enumerate(PLACES)}
+PRECEDENCE_INDEX: Final = {name: i for i, name in enumerate(PRECEDENCES)}
+HELD: Final = (1, 2, 3)  # R1-R3 hold patients; arriving at R4 (out of theatre) ends a journey
 # Care times: 5-minute buckets over the first 24 hours (10, 60 and 120 minutes fall on
 # bucket edges), later times in one overflow count. Keys: first aid, first care, surgery.
-BUCKET = 300
-BUCKETS = 24 * 12
-FIRST_AID, FIRST_CARE, SURGERY = 0, 1, 2
+BUCKET: Final = 300
+BUCKETS: Final = 24 * 12
+FIRST_AID: Final = 0
+FIRST_CARE: Final = 1
+SURGERY: Final = 2
 # Procedures counted as surgery (damage-control or definitive) in the clinical tables:
 # laparotomy, lower-limb amputation, appendectomy, open reduction with internal fixation
 # (any bone; femur), excisional debridement of burn. Imaging, transfusion and wound
 # irrigation are care, not surgical cases.
-SURGICAL_CODES = frozenset(
+SURGICAL_CODES: Final = frozenset(
     {"86481000", "397117006", "80146002", "20701002", "57470004", "40872008"}
 )
 Timeline = list[tuple[int, str, str]]
@@ -135,9 +139,12 @@ class Tally:
         mechanism: str,
         nationality: str,
         treatments: list[tuple[int, str, str, str]],
+        requests: list[int] | None,
     ) -> None:
         """One casualty. Times in seconds after the start; `treatments` (time, place,
-        code, display) in time order; `marker` from marked()."""
+        code, display) in time order; `marker` from marked(); `requests` when each 9-line
+        MEDEVAC request was sent, or None without clinical detail (then every move out of
+        the point of injury or Role 1 counts as one, at the time of leaving)."""
         t0 = timeline[0][0]
         hour = t0 // HOUR
         triage_index = TRIAGE_INDEX[triage]
@@ -155,7 +162,11 @@ class Tally:
                 if t0 < found[0]:
                     found[0] = t0
                 found[1] += 1
-        self._journey(timeline, precedence, outcome_index)
+        self._journey(timeline, precedence, outcome_index, requests is None)
+        if requests:
+            asked = PRECEDENCE_INDEX[precedence] if precedence else 3
+            for sent in requests:
+                bump(self.evac[asked], sent // HOUR, 1)
         if treatments:
             self._treatments(t0, treatments)
         for condition in conditions:
@@ -174,8 +185,11 @@ class Tally:
         nations = self.nationality[front]
         nations[nationality] = nations.get(nationality, 0) + 1
 
-    def _journey(self, timeline: Timeline, precedence: str | None, outcome: int) -> None:
-        """Arrivals, census, 9-lines sent, first care, and the path for the flow."""
+    def _journey(
+        self, timeline: Timeline, precedence: str | None, outcome: int, moves: bool
+    ) -> None:
+        """Arrivals, census, first care, the path for the flow; with `moves`, a 9-line
+        for every move out of the point of injury or Role 1."""
         t0 = timeline[0][0]
         code = 1  # the path: a base-8 digit per place (index + 1) after a leading 1
         here = 0
@@ -189,7 +203,7 @@ class Tally:
                 bump(self.arrivals[place], when // HOUR, 1)
                 if i == 1:
                     self._care(FIRST_CARE, when - t0)
-                if here <= 1 and place != here:  # left the point of injury or R1: a 9-line
+                if moves and here <= 1 and place != here:  # left the POI or R1: a 9-line
                     asked = PRECEDENCE_INDEX[precedence] if precedence else 3
                     bump(self.evac[asked], timeline[i - 1][0] // HOUR, 1)
                 arrived = when

@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
+from jobs.infra.responses import StreamedFileResponse, StreamedResponse
 from jobs.results import msel, msel_files
 from jobs.results.cards import read_patients
 from jobs.results.dtg import dtg
@@ -39,7 +40,7 @@ def job_msel(request: HttpRequest, job_id: UUID, kind: str) -> HttpResponse:
     rows = msel.rows(records(job), start)
     name = f"medgen-{job.id}-msel"
     if kind == "csv":
-        response = StreamingHttpResponse(
+        response = StreamedResponse(
             msel_files.csv_lines(rows), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -57,4 +58,6 @@ def job_msel(request: HttpRequest, job_id: UUID, kind: str) -> HttpResponse:
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)
     msel_files.write_xlsx(rows, spool, about)
     spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
+    return StreamedFileResponse(
+        spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX
+    )

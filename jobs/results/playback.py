@@ -21,9 +21,9 @@ Contract (also used by the live exercise boards):
   <= minute < stop (with `latest`, only the last that many), in time order (ties: by
   casualty, then in the order of their timeline): `injury`,
   `arrival`, `departure`, `death`, `rtd`, `evacuated`, and with clinical detail
-  `nine_line` (a 9-line MEDEVAC request sent as a casualty leaves the point of injury or
-  Role 1 for another facility, at the time the engine stamps it) and `atmist` (the
-  ATMIST handover on each arrival). `fronts`: names to keep (None: all).
+  `nine_line` (each 9-line MEDEVAC request the casualty's record holds: from the point of
+  injury a few minutes after the injury, from Role 1 as the casualty leaves it) and
+  `atmist` (the ATMIST handover on each arrival). `fronts`: names to keep (None: all).
 - `card_at(job, patient_id, minute)`: the casualty's card as it stood then, a dict:
   who they are, their injuries, the triage then (the last re-triage so far), where they
   are, and only the timeline steps, vital signs, treatments, handovers and 9-lines up to
@@ -45,8 +45,10 @@ from typing import Any
 
 import numpy as np
 
+import generation
 from generation import playback
 from generation.figures.from_records import TimeReader
+from jobs.results.cards import read_patients  # the patient-file reader the cards use
 from jobs.results.playback_store import (
     PLACE_NAMES,
     POI,
@@ -220,47 +222,64 @@ class Playback:
         fronts: Iterable[str] | None = None,
         latest: int | None = None,
     ) -> list[Event]:
-        columns = self.store.step_columns(_second(start), _second(stop))
+        first, end = _second(start), _second(stop)
+        columns = self.store.step_columns(first, end)
+        requests = self.store.request_columns(first, end)
         if fronts is not None:
             kept = [self.fronts.index(f) for f in fronts if f in self.fronts]
             columns = columns.where(np.isin(columns.front, kept))
-        if latest is not None:
-            columns = columns.last(latest)  # each step gives at least one event
-        events: list[Event] = []
+            requests = requests.where(np.isin(requests.front, kept))
+        if latest is not None:  # the last `latest` of the union are among these
+            columns, requests = columns.last(latest), requests.last(latest)
+        ranked: list[tuple[tuple[int, int, int], Event]] = []
         for step in columns.steps():
-            base = {
-                "minute": step.time / 60,
-                "time": self.time(step.time),
-                "id": self.store.patient_id(step.index),
-                "sequence": step.index + 1,
-                "front": self.fronts[step.front],
-                "place": step.place,
-            }
+            base = self._base(step.index, step.front, step.time, step.place)
             source = step.previous_place if step.event == "arrival" else ""
-            events.append(
-                Event(kind=step.event, source=source, destination="", triage=step.triage, **base)
-            )
-            if not self.clinical:
-                continue
-            if step.event == "arrival":  # the handover to this facility
-                events.append(
-                    Event(kind="atmist", source=source, destination=step.place, triage="", **base)
-                )
-            if (
-                step.next_event == "arrival"
-                and step.place in ("POI", "R1")
-                and step.next_place != step.place
-            ):  # leaving for another facility: the 9-line is sent now
-                events.append(
+            rank = (step.time, step.index, step.step * 3)
+            ranked.append(
+                (
+                    rank,
                     Event(
-                        kind="nine_line",
-                        source=step.place,
-                        destination=step.next_place,
-                        triage="",
-                        **base,
+                        kind=step.event, source=source, destination="", triage=step.triage, **base
+                    ),
+                )
+            )
+            if self.clinical and step.event == "arrival":  # the handover to this facility
+                ranked.append(
+                    (
+                        (step.time, step.index, step.step * 3 + 1),
+                        Event(
+                            kind="atmist", source=source, destination=step.place, triage="", **base
+                        ),
                     )
                 )
+        for request in requests.requests():  # sent as the casualty leaves (or soon after)
+            base = self._base(request.index, request.front, request.time, request.source)
+            ranked.append(
+                (
+                    (request.time, request.index, request.step * 3 + 2),
+                    Event(
+                        kind="nine_line",
+                        source=request.source,
+                        destination=request.destination,
+                        triage="",
+                        **base,
+                    ),
+                )
+            )
+        ranked.sort(key=lambda pair: pair[0])
+        events = [event for _, event in ranked]
         return events[-latest:] if latest is not None else events
+
+    def _base(self, index: int, front: int, second: int, place: str) -> dict[str, Any]:
+        return {
+            "minute": second / 60,
+            "time": self.time(second),
+            "id": self.store.patient_id(index),
+            "sequence": index + 1,
+            "front": self.fronts[front],
+            "place": place,
+        }
 
     def card_at(self, record: dict[str, Any], minute: float) -> dict[str, Any] | None:
         """The card of `record` (this job's) as it stood at `minute`."""
@@ -371,16 +390,12 @@ def card_at(job: Any, patient_id: str, minute: float) -> dict[str, Any] | None:
 def read_record(job: Any, sequence: int) -> dict[str, Any]:
     """A patient's full record: from the job's JSON, NDJSON or FHIR file, else made again
     by the engine (same scenario and seed give the same record)."""
-    from jobs.results.cards import read_patients  # the patient-file reader the cards use
-
     outputs = {output.name: output for output in job.outputs.all()}
     for name in ("patients.ndjson", "patients.json", "patients.fhir.ndjson"):
         if name in outputs:
             found = read_patients(outputs[name], sequence, sequence)
             if found:
                 return found[0]
-    import generation
-
     scenario = generation.parse_scenario(job.scenario)
     plan = generation.make_plan(scenario, job.seed)
     return generation.generate_chunk(plan, sequence - 1, sequence)[0]

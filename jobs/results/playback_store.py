@@ -36,7 +36,9 @@ RECORD = np.dtype(
         ("outcome", "u1"),
         ("precedence", "u1"),
         ("steps", "u1"),
-        ("pad", "u2"),
+        ("requests", "u1"),
+        ("pad", "u1"),
+        ("request_time", "<i4"),
         ("step", STEP, (playback.MAX_STEPS,)),
     ]
 )
@@ -260,6 +262,47 @@ class PlaybackFile:
             next_event=np.where(has_next, steps["event"][which, after].astype(np.int64), -1),
         )
 
+    def request_columns(self, first: int, stop: int) -> Requests:
+        """The 9-line requests sent at first <= time < stop, in time order: from the
+        point of injury at the time the record holds, from Role 1 as it is left."""
+        low, rows = self.window(first, max(first, stop - 1))
+        if stop <= first or not len(rows):
+            return Requests.empty()
+        asked = rows["requests"] > 0
+        steps = rows["step"]
+        facility = steps["facility"].astype(np.int64)
+        count = rows["steps"].astype(np.int64)
+        # From the point of injury: to the first facility (the second step).
+        sent = rows["request_time"].astype(np.int64)
+        poi = np.nonzero(asked & (sent >= first) & (sent < stop))[0]
+        # From Role 1: its departure (or evacuation), when the next step arrives elsewhere.
+        times = steps["time"].astype(np.int64)
+        position = np.arange(playback.MAX_STEPS - 1)
+        leaving = (
+            asked[:, None]
+            & (facility[:, :-1] == 1)
+            & (steps["event"][:, :-1] != ARRIVAL)
+            & (steps["event"][:, 1:] == ARRIVAL)
+            & (facility[:, 1:] != 1)
+            & (position + 1 < count[:, None])
+            & (times[:, :-1] >= first)
+            & (times[:, :-1] < stop)
+        )
+        which, at = np.nonzero(leaving)
+        index = np.concatenate([poi, which])
+        time = np.concatenate([sent[poi], times[which, at]])
+        order = np.lexsort((np.concatenate([np.zeros(len(poi), np.int64), at]), index, time))
+        return Requests(
+            index=(index + low)[order].astype(np.int64),
+            front=rows["front"].astype(np.int64)[index][order],
+            time=time[order],
+            source=np.concatenate([np.zeros(len(poi), np.int64), np.ones(len(which), np.int64)])[
+                order
+            ],
+            destination=np.concatenate([facility[poi, 1], facility[which, at + 1]])[order],
+            step=np.concatenate([np.zeros(len(poi), np.int64), at.astype(np.int64)])[order],
+        )
+
     def steps_between(self, first: int, stop: int) -> list[Step]:
         """`step_columns` as one `Step` each."""
         return self.step_columns(first, stop).steps()
@@ -318,6 +361,54 @@ class Steps:
             )
             for index, front, time, place, event, triage, step, before, after, following in zip(
                 *(column.tolist() for column in columns), strict=True
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class Request:
+    """A 9-line MEDEVAC request: who, when, from where to where (`step`: the timeline
+    position it leaves from)."""
+
+    index: int
+    front: int
+    time: int
+    source: str
+    destination: str
+    step: int
+
+
+@dataclass(frozen=True)
+class Requests:
+    index: npt.NDArray[np.int64]
+    front: npt.NDArray[np.int64]
+    time: npt.NDArray[np.int64]
+    source: npt.NDArray[np.int64]
+    destination: npt.NDArray[np.int64]
+    step: npt.NDArray[np.int64]
+
+    @staticmethod
+    def empty() -> Requests:
+        return Requests(*(np.zeros(0, dtype=np.int64) for _ in range(6)))
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def _columns(self) -> tuple[npt.NDArray[np.int64], ...]:
+        return (self.index, self.front, self.time, self.source, self.destination, self.step)
+
+    def where(self, keep: npt.NDArray[np.bool_]) -> Requests:
+        return Requests(*(column[keep] for column in self._columns()))
+
+    def last(self, count: int) -> Requests:
+        return Requests(*(column[max(0, len(self) - count) :] for column in self._columns()))
+
+    def requests(self) -> list[Request]:
+        places = playback.FACILITIES
+        return [
+            Request(index, front, time, places[source], places[destination], step)
+            for index, front, time, source, destination, step in zip(
+                *(column.tolist() for column in self._columns()), strict=True
             )
         ]
 

@@ -85,14 +85,8 @@ def playback_state(request: HttpRequest, job_id: UUID) -> JsonResponse:
         window = _number(request, "window", 60, low=1, high=24 * 60)
     except BadParameter as error:
         return _bad(error)
-    place, front = request.GET.get("place") or "", request.GET.get("front") or ""
-    state = player.state_at(minute, window)
-    chosen = [
-        c
-        for c in state.casualties
-        if (not place or c.place == place) and (not front or c.front == front)
-    ]
-    chosen.sort(key=lambda c: (-c.since, c.sequence))
+    place, front = request.GET.get("place") or None, request.GET.get("front") or None
+    state = player.state_at(minute, window, LISTED, place, front)
     recent = player.events_between(minute - window, minute + 1 / 120, latest=RECENT)
     return JsonResponse(
         {

@@ -166,6 +166,7 @@ def test_dashboard_playback_msel_and_report(live: Any, browser: Any, tmp_path: P
     page.screenshot(path=str(SHOTS / "report.png"), full_page=True)
     page.emulate_media(media="print")
     assert not page.is_visible(".site-header")
+    page.screenshot(path=str(SHOTS / "report-print.png"), full_page=True)
     page.pdf(path=str(SHOTS / "report.pdf"), format="A4", print_background=True)
     page.emulate_media(media="screen")
     assert errors == []

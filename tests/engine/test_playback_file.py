@@ -40,6 +40,10 @@ def test_each_record_holds_the_journey_of_its_casualty() -> None:
     for n, record in enumerate(records):
         values = playback.RECORD.unpack_from(data, playback.HEADER.size + n * size)
         injury, end, front, category, triage, outcome, precedence, steps = values[:8]
+        requests, poi_request = values[8:10]
+        sent = [reader.seconds(m["time"]) for m in record.get("medevac_requests", [])]
+        assert requests == (1 if sent else 0)
+        assert poi_request == (sent[0] if sent else -1)
         assert injury == reader.seconds(record["injury_time"])
         assert end == reader.seconds(record["outcome_time"])
         assert playback.CATEGORIES[category] == record["category"]
@@ -48,12 +52,12 @@ def test_each_record_holds_the_journey_of_its_casualty() -> None:
         assert playback.PRECEDENCES[precedence] == (record["precedence"] or "")
         assert steps == len(record["timeline"])
         for i, entry in enumerate(record["timeline"]):
-            when, facility, event, retriage = values[8 + 4 * i : 12 + 4 * i]
+            when, facility, event, retriage = values[10 + 4 * i : 14 + 4 * i]
             assert when == reader.seconds(entry["time"])
             assert playback.FACILITIES[facility] == entry["facility"]
             assert playback.EVENTS[event] == entry["event"]
             assert playback.TRIAGE[retriage] == entry.get("triage", "")
-        assert values[8 + 4 * steps :] == (0,) * (4 * (playback.MAX_STEPS - steps))
+        assert values[10 + 4 * steps :] == (0,) * (4 * (playback.MAX_STEPS - steps))
         if n < 3:
             assert front == 0  # the default scenario has one front
 

@@ -81,6 +81,8 @@ def test_playback_answers_and_names_bad_parameters(alice_client: Client, done_jo
     body = state.json()
     assert body["present"] == sum(c["present"] for c in body["places"])
     assert len(body["listed"]) == min(body["present"], 100) and body["time"].endswith("+00:00")
+    since = [c["since"] for c in body["listed"]]
+    assert since == sorted(since, reverse=True)  # the latest to get where they are first
     assert body["dtg"].endswith("Z" + body["dtg"][-5:])  # e.g. 030100ZMAR26
     for query, field in (
         ("minute=soon", "minute"),
