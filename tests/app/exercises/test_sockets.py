@@ -86,7 +86,7 @@ async def test_a_board_gets_its_state_then_events_as_they_fall_due(
 
 async def test_updates_neither_repeat_nor_skip_an_event(started_run: ExerciseRun) -> None:
     """What a board folds from its updates equals a fresh state at the same moment."""
-    _, token = await database_sync_to_async(ShareLink.issue)(started_run, "evac")
+    _, token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
     socket = board_socket(token)
     await socket.connect()
     state = await socket.receive_json_from()
@@ -107,7 +107,7 @@ async def test_updates_neither_repeat_nor_skip_an_event(started_run: ExerciseRun
     run = await database_sync_to_async(ExerciseRun.objects.select_related("job").get)(
         pk=started_run.pk
     )
-    _, fresh = await database_sync_to_async(live.board_snapshot)(run, "evac", position)
+    _, fresh = await database_sync_to_async(live.board_snapshot)(run, "R1", position)
     expected = {entry["key"]: entry["stage"] for entry in fresh["entries"]}
     assert {key: shown[key]["stage"] for key in expected} == expected
 
