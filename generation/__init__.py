@@ -17,7 +17,7 @@ from generation.runner import Cancelled, Progress, Result, generate
 from generation.scenario import Issue, Scenario, ScenarioError
 from generation.seeds import resolve_seed
 from generation.tables import Tables, compile_tables
-from generation.validation import parse_scenario
+from generation.validation import load_scenario_json, parse_scenario
 from generation.writers import FORMATS, OutputFile
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "generate",
     "generate_chunk",
     "load_preset",
+    "load_scenario_json",
     "make_plan",
     "parse_scenario",
     "preset_catalog",

@@ -5,7 +5,6 @@ Works with no database or Redis: it touches neither, and skips Django's system c
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -104,12 +103,15 @@ def _document(options: dict[str, Any]) -> dict[str, Any]:
             raise CommandError(str(error.args[0])) from None
     if options["scenario"]:
         try:
-            document = json.loads(options["scenario"].read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as error:
+            return generation.load_scenario_json(options["scenario"].read_bytes())
+        except OSError as error:
+            raise CommandError(
+                f"cannot read scenario file {options['scenario']}: {error.strerror}", returncode=2
+            ) from None
+        except generation.ScenarioError as error:
             raise CommandError(
                 f"cannot read scenario file {options['scenario']}: {error}", returncode=2
             ) from None
-        return document if isinstance(document, dict) else {"__not_an_object__": document}
     if options["count"] is None:
         raise CommandError("give --count N, --preset NAME or --scenario FILE")
     return {}

@@ -110,3 +110,13 @@ def test_it_serves_jobs_made_before_a_restart(alice_client: Any, done_job: Job) 
     response = alice_client.get(f"/jobs/{fresh.id}/files/manifest.json")
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("tail", ["files/%00", "files/a%00b.csv", "files/x?name=%00"])
+def test_a_nul_in_the_address_is_a_bad_request_not_a_server_error(
+    alice_client: Any, done_job: Job, tail: str
+) -> None:
+    response = alice_client.get(f"/jobs/{done_job.id}/{tail}")
+
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
