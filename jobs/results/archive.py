@@ -30,6 +30,7 @@ from pyzipper.zipfile_aes import WZ_AES_V2
 
 from jobs.infra import storage
 from jobs.infra.responses import StreamedResponse
+from jobs.results import downloads
 from jobs.runs.models import Job
 from jobs.runs.views import get_job_for_user
 
@@ -68,6 +69,8 @@ def download_encrypted_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
     if not form.is_valid():
         status = 400 if form.is_bound else 200
         return render(request, "results/archive.html", {"job": job, "form": form}, status=status)
+    if storage.missing(name for _, name in members):
+        return downloads.files_gone(request, job)
     password = form.cleaned_data["password"].encode("utf-8")
     stream = encrypted_zip_stream(members, password)
     response = StreamedResponse(stream, content_type="application/zip")

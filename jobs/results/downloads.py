@@ -8,7 +8,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from jobs.infra import storage
 from jobs.infra.responses import StreamedFileResponse, StreamedResponse
@@ -19,7 +19,10 @@ from jobs.runs.views import get_job_for_user
 def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse:
     job = get_job_for_user(request, job_id)
     output = get_object_or_404(job.outputs, name=name)
-    handle = output.file.open("rb")
+    try:
+        handle = output.file.open("rb")
+    except FileNotFoundError:
+        return files_gone(request, job)
     return StreamedFileResponse(
         handle, as_attachment=True, filename=output.name, content_type=output.content_type
     )
@@ -31,6 +34,13 @@ def download_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
     if job.status != Job.Status.COMPLETED or not outputs:
         raise Http404("This job has no files yet.")
     members = [(f"medgen-{job.id}/{o.name}", o.file.name) for o in outputs]
+    if storage.missing(name for _, name in members):
+        return files_gone(request, job)
     response = StreamedResponse(storage.zip_stream(members), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="medgen-{job.id}.zip"'
     return response
+
+
+def files_gone(request: HttpRequest, job: Job) -> HttpResponse:
+    """410 Gone: the job's row lists files that storage no longer has (never its paths)."""
+    return render(request, "results/files_gone.html", {"job": job}, status=410)

@@ -12,7 +12,7 @@ from django.db import close_old_connections, connection, transaction
 
 import generation
 from jobs.infra import stats, storage
-from jobs.runs import progress, worker_names
+from jobs.runs import failures, progress, worker_names
 from jobs.runs.models import Job, JobOutput
 from jobs.scenarios import cached
 
@@ -90,7 +90,7 @@ def _generate(job: Job) -> None:
     except Exception as error:
         storage.delete_prefix(prefix)
         log.exception("job %s failed", job.id)
-        _fail(job, f"Generation failed: {error}")
+        _fail(job, failures.describe(error))
         return
     _complete(job, result, prefix)
 
