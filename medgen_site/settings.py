@@ -1,7 +1,7 @@
 """MedGen settings: everything comes from the environment.
 
-Development needs nothing set (SQLite file, local Redis, DEBUG on). Production sets
-DEBUG=0 and must then provide SECRET_KEY; see docs/operations.md for every variable.
+DEBUG is off unless DEBUG=1 is set (`make run` sets it), so a forgotten variable fails
+safe: without DEBUG a SECRET_KEY is required. See docs/operations.md for every variable.
 """
 
 from __future__ import annotations
@@ -36,11 +36,16 @@ def env_list(name: str, default: str) -> list[str]:
 # pytest-django imports these settings; tests get their own Redis database (see below).
 TESTING = "pytest" in sys.modules
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: an operator who forgets DEBUG=0 must not serve tracebacks with a
+# public key. Tests import these settings as development settings (pytest-django still
+# runs the tests themselves with DEBUG off).
+DEBUG = env_bool("DEBUG", TESTING)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (DEBUG=1 for development: make run sets it)"
+        )
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
@@ -68,6 +73,7 @@ if sys.argv[1:2] == ["runserver"]:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "medgen_site.hostile_requests.RefuseNulMiddleware",
+    "medgen_site.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -203,10 +209,24 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # Preload lists are hard to leave again: only an operator who means it opts in.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", "")
+# security.W021 asks for HSTS preload, which is an opt-in here (SECURE_HSTS_PRELOAD=1).
+SILENCED_SYSTEM_CHECKS = env_list(
+    "SILENCED_SYSTEM_CHECKS", "" if env_bool("SECURE_HSTS_PRELOAD", False) else "security.W021"
+)
+# Content-Security-Policy of every page (medgen_site.security_headers): scripts and styles
+# only from this site's files, no inline script. The RQ dashboard (staff only, a
+# third-party app) has inline scripts and gets them allowed on its own pages.
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
+CONTENT_SECURITY_POLICY_INLINE_SCRIPT_PREFIXES = ("/admin/rq/",)
 
 # MedGen's own knobs.
 MEDGEN_CHUNK_SIZE = env_int("MEDGEN_CHUNK_SIZE", 1000)
@@ -221,6 +241,16 @@ JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)  # no heartbeat for this l
 JOB_REQUEUE_GRACE_SECONDS = env_int("JOB_REQUEUE_GRACE_SECONDS", 30)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)  # a job whose worker died is re-run once
 JOB_MAINTENANCE_INTERVAL = env_int("JOB_MAINTENANCE_INTERVAL", 600)  # seconds, in workers
+# Each worker's own heartbeat (jobs.ops.watch): a key refreshed every JOB_HEARTBEAT_SECONDS
+# that expires JOB_WORKER_TTL seconds after the last beat; one worker checks for dead
+# workers and lost queue entries every JOB_WATCH_INTERVAL seconds. A SIGKILLed worker's
+# job runs again within TTL + 2 intervals (40 s by default).
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 5)
+JOB_WORKER_TTL = env_int("JOB_WORKER_TTL", 20)
+JOB_WATCH_INTERVAL = env_int("JOB_WATCH_INTERVAL", 10)
+# Workers and their engine processes run at this lower CPU priority (os.nice increment),
+# so pages stay fast while jobs keep the cores busy; 0 turns it off.
+MEDGEN_WORKER_NICE = env_int("MEDGEN_WORKER_NICE", 10)
 # Bearer token for /metrics (Prometheus); empty: staff sessions only.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 

@@ -12,3 +12,5 @@ urlpatterns = [
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "medgen_site.errors.server_error"

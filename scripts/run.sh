@@ -7,6 +7,8 @@ host="${1:-127.0.0.1}"
 port="${2:-8000}"
 workers="${WORKERS:-1}"
 py=.venv/bin/python
+# Development settings unless the caller says otherwise (DEBUG defaults to off).
+export DEBUG="${DEBUG:-1}"
 
 login="$($py manage.py ensure_admin)"
 

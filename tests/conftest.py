@@ -145,6 +145,7 @@ def worker_env(settings: Any, media_root: Path) -> dict[str, str]:
         "MEDGEN_CHUNK_SIZE": str(settings.MEDGEN_CHUNK_SIZE),
         "DB_POOL_MAX_SIZE": "4",
         "PYTHONPATH": str(ROOT),
+        "DEBUG": "1",  # development settings: DEBUG is off unless set
     }
 
 

@@ -11,6 +11,8 @@ from rq.worker import SimpleWorker
 
 import generation
 from jobs.ops.maintenance import run_maintenance
+from jobs.ops.priority import lower_priority
+from jobs.ops.watch import Watch, forget
 from jobs.runs import worker_names
 from jobs.runs.tasks import release_connections
 
@@ -34,7 +36,17 @@ class JobWorker(SimpleWorker):
 
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
         super().bootstrap(*args, **kwargs)
+        lower_priority()
         warm_up()
+        self.watch = Watch(self.name)
+        self.watch.start()
+
+    def teardown(self) -> None:
+        watch = getattr(self, "watch", None)
+        if watch is not None:
+            watch.stop()
+            forget(self.name)
+        super().teardown()
 
     def run_maintenance_tasks(self) -> None:
         starting = self.last_cleaned_at is None
