@@ -160,7 +160,21 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "medgen:channels"},
+        "CONFIG": {
+            # channels_redis waits for a message with a 5 s blocking pop; a socket timeout
+            # of 5 s (redis-py's async default) raced it and closed idle sockets with code
+            # 1011. The read may take the pop's 5 s plus slack; connecting stays quick.
+            "hosts": [
+                {
+                    "address": REDIS_URL,
+                    "socket_timeout": 30,
+                    "socket_connect_timeout": 5,
+                    "socket_keepalive": True,
+                    "retry_on_timeout": True,
+                }
+            ],
+            "prefix": "medgen:channels",
+        },
     }
 }
 
