@@ -244,6 +244,9 @@ CONTENT_SECURITY_POLICY_INLINE_SCRIPT_PREFIXES = ("/admin/rq/",)
 
 # MedGen's own knobs.
 MEDGEN_CHUNK_SIZE = env_int("MEDGEN_CHUNK_SIZE", 1000)
+# Request bodies over this are refused (413) before they are read (medgen_site.body_limit):
+# a scenario file is at most 1 MB, a form post a few KB. 0 turns the check off.
+MEDGEN_MAX_REQUEST_BYTES = env_int("MEDGEN_MAX_REQUEST_BYTES", 3 * 1024 * 1024)
 # Processes the engine renders chunks in, per job (1 = inside the worker process). Two by
 # default: one RQ worker then keeps both cores of a small machine busy; with several
 # workers per machine, set it to cores / workers.
