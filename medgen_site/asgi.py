@@ -35,7 +35,6 @@ django_asgi_app = SyncChainASGIHandler()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-
 from django.conf import settings  # noqa: E402
 
 from jobs.runs.routing import websocket_urlpatterns  # noqa: E402
