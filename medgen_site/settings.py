@@ -259,6 +259,14 @@ CONTENT_SECURITY_POLICY = os.environ.get(
 CONTENT_SECURITY_POLICY_INLINE_SCRIPT_PREFIXES = ("/admin/rq/",)
 
 # MedGen's own knobs.
+# Per-user limits (jobs.runs.limits; staff are exempt). About 5 KB of files per patient
+# with all formats: 500,000 patients are some 2.5 GB.
+MEDGEN_USER_MAX_ACTIVE_JOBS = env_int("MEDGEN_USER_MAX_ACTIVE_JOBS", 3)
+MEDGEN_USER_MAX_PATIENTS_PER_JOB = env_int("MEDGEN_USER_MAX_PATIENTS_PER_JOB", 500_000)
+MEDGEN_USER_MAX_PATIENTS_PER_DAY = env_int("MEDGEN_USER_MAX_PATIENTS_PER_DAY", 2_000_000)
+# A job starts only with this much free space under MEDIA_ROOT plus its estimated size,
+# and fails cleanly when a write would leave less than the reserve (jobs.runs.space).
+MEDGEN_MIN_FREE_BYTES = env_int("MEDGEN_MIN_FREE_BYTES", 1024**3)
 MEDGEN_CHUNK_SIZE = env_int("MEDGEN_CHUNK_SIZE", 1000)
 # Request bodies over this are refused (413) before they are read (medgen_site.body_limit):
 # a scenario file is at most 1 MB, a form post a few KB. 0 turns the check off.

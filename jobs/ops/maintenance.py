@@ -22,6 +22,7 @@ from rq.job import Job as RQJob
 from rq.worker import Worker
 
 from jobs.infra import storage
+from jobs.ops import heartbeat
 from jobs.runs import progress, tasks, worker_names
 from jobs.runs.models import Job
 
@@ -60,10 +61,8 @@ def watch_pass() -> list[Job]:
     restarting, which loses every key until the live workers beat again (within
     JOB_HEARTBEAT_SECONDS). Slow progress is never a sign of death here.
     """
-    from jobs.ops import watch
-
     running = list(Job.objects.filter(status=Job.Status.RUNNING).exclude(worker_name=""))
-    alive = watch.alive([job.worker_name for job in running])
+    alive = heartbeat.alive([job.worker_name for job in running])
     recovered = []
     for job in running:
         if job.worker_name in alive:

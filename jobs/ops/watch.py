@@ -19,35 +19,15 @@ from __future__ import annotations
 import logging
 import threading
 
-import django_rq
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from jobs.runs import tasks
+from jobs.ops.heartbeat import beat
+from jobs.ops.maintenance import watch_pass
 
 log = logging.getLogger(__name__)
-ALIVE_KEY = "medgen:worker-alive:"
 LOCK_KEY = "jobs:watch-lock"
-
-
-def beat(name: str) -> None:
-    """Say `name` is alive for the next JOB_WORKER_TTL seconds."""
-    redis = django_rq.get_connection(tasks.QUEUE)
-    redis.set(ALIVE_KEY + name, "1", ex=settings.JOB_WORKER_TTL)
-
-
-def alive(names: list[str]) -> set[str]:
-    """Those of `names` whose heartbeat key is still there."""
-    if not names:
-        return set()
-    redis = django_rq.get_connection(tasks.QUEUE)
-    values = redis.mget([ALIVE_KEY + name for name in names])
-    return {name for name, value in zip(names, values, strict=True) if value is not None}
-
-
-def forget(name: str) -> None:
-    django_rq.get_connection(tasks.QUEUE).delete(ALIVE_KEY + name)
 
 
 class Watch(threading.Thread):
@@ -57,8 +37,6 @@ class Watch(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        from jobs.ops.maintenance import watch_pass
-
         beats_per_pass = max(1, settings.JOB_WATCH_INTERVAL // settings.JOB_HEARTBEAT_SECONDS)
         count = 0
         while True:

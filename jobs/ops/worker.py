@@ -10,9 +10,10 @@ from django.conf import settings
 from rq.worker import SimpleWorker
 
 import generation
+from jobs.ops.heartbeat import forget
 from jobs.ops.maintenance import run_maintenance
 from jobs.ops.priority import lower_priority
-from jobs.ops.watch import Watch, forget
+from jobs.ops.watch import Watch
 from jobs.runs import worker_names
 from jobs.runs.tasks import release_connections
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 import generation
-from jobs.runs import tasks
+from jobs.runs import limits, tasks
 from jobs.runs.models import Job
 
 
@@ -22,11 +23,16 @@ def submit_job(
 
     `scenario_version_id` names the saved scenario version the form started from; the
     job keeps its own copy of the document either way. Raises generation.ScenarioError
-    for an invalid document; forms validate first.
+    for an invalid document (forms validate first) and limits.LimitExceeded when the
+    owner is over a per-user limit.
     """
     scenario = generation.parse_scenario(document)
     snapshot = scenario.to_dict()
     with transaction.atomic():
+        # The owner's row is locked while counting, so parallel submissions by one user
+        # cannot all pass the limits at once.
+        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        limits.check_can_submit(owner, scenario.total_patients)
         job = Job.objects.create(
             owner=owner,
             title=_title(snapshot),

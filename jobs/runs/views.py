@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 import generation
-from jobs.runs import progress
+from jobs.runs import limits, progress
 from jobs.runs.models import Job
 from jobs.runs.submit import submit_job
 from jobs.scenario_form.form import ScenarioForm
@@ -28,7 +28,8 @@ def get_job_for_user(request: HttpRequest, job_id: UUID) -> Job:
 
 def job_list(request: HttpRequest) -> HttpResponse:
     jobs = Job.objects.filter(owner=request.user).prefetch_related("outputs")
-    return render(request, "runs/job_list.html", {"jobs": jobs[:200]})
+    context = {"jobs": jobs[:200], "usage": limits.usage(request.user)}
+    return render(request, "runs/job_list.html", context)
 
 
 def job_new(request: HttpRequest) -> HttpResponse:
@@ -37,17 +38,24 @@ def job_new(request: HttpRequest) -> HttpResponse:
     form = ScenarioForm(data=data, files=files, initial=initial)
     if request.method == "POST":
         source = _posted_source(request)
+    status = 200
     if request.method == "POST" and form.is_valid():
         version_id = source.version_id if source else None
-        job = submit_job(request.user, form.scenario_document(), form.formats(), version_id)
-        return redirect("job_detail", job_id=job.id)
+        try:
+            job = submit_job(request.user, form.scenario_document(), form.formats(), version_id)
+        except limits.LimitExceeded as refused:
+            field = refused.field if refused.field in form.fields else None
+            form.add_error(field, refused.message)
+            status = 429
+        else:
+            return redirect("job_detail", job_id=job.id)
     context = {
         "form": form,
         "presets": generation.preset_catalog(),
         "saved_scenarios": cached.saved_catalog(request.user),
         "source": source,
     }
-    return render(request, "runs/job_new.html", context)
+    return render(request, "runs/job_new.html", context, status=status)
 
 
 def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from jobs.models import Job
-from jobs.ops import watch
+from jobs.ops import heartbeat as watch
 from jobs.ops.maintenance import watch_pass
 
 pytestmark = pytest.mark.django_db(transaction=True)
