@@ -35,6 +35,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 # pytest-django imports these settings; tests get their own Redis database (see below).
 TESTING = "pytest" in sys.modules
+IS_WORKER = sys.argv[1:2] == ["rqworker"]  # `manage.py rqworker`: see the database pool
 
 # Off unless asked for: an operator who forgets DEBUG=0 must not serve tracebacks with a
 # public key. Tests import these settings as development settings (pytest-django still
@@ -119,13 +120,18 @@ def database_config() -> dict[str, Any]:
         config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
     if config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not as well
-        config["OPTIONS"] = {
-            "pool": {
-                "min_size": env_int("DB_POOL_MIN_SIZE", 1),
-                "max_size": env_int("DB_POOL_MAX_SIZE", 8),
-                "timeout": env_int("DB_POOL_TIMEOUT", 10),
-            }
+        pool = {
+            "min_size": env_int("DB_POOL_MIN_SIZE", 1),
+            "max_size": env_int("DB_POOL_MAX_SIZE", 8),
+            "timeout": env_int("DB_POOL_TIMEOUT", 10),
         }
+        if IS_WORKER:
+            # A worker writes from one thread (plus a watch pass now and then, see
+            # jobs.ops.watch): at most two connections, none kept once idle for 30 s.
+            pool |= {"min_size": 0, "max_size": 2, "max_idle": 30}
+        config["OPTIONS"] = {"pool": pool}
+        # Behind PgBouncer in transaction mode (docs/operations.md).
+        config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
     return config
 
 

@@ -45,6 +45,7 @@ def main(argv: list[str]) -> int:
     if not args.skip_jobs:
         status = status or bench_jobs()
         status = status or bench_script("bench_scenarios")
+        status = status or bench_script("bench_load")
     return status
 
 
