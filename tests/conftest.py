@@ -113,9 +113,11 @@ def completed_job(make_job: Any, burst_worker: Any, django_capture_on_commit_cal
 
 
 @pytest.fixture
-def burst_worker(redis_db: Any) -> Any:
+def burst_worker(redis_db: Any, settings: Any) -> Any:
     """Run an RQ worker (MedGen's worker class) in this process until the queue is empty."""
     import django_rq
+
+    settings.MEDGEN_WORKER_NICE = 0  # it would lower the priority of the whole test run
 
     def work() -> bool:
         handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
