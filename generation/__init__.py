@@ -17,10 +17,11 @@ from generation.runner import Cancelled, Progress, Result, generate
 from generation.scenario import Issue, Scenario, ScenarioError
 from generation.seeds import resolve_seed
 from generation.tables import Tables, compile_tables
-from generation.validation import load_scenario_json, parse_scenario
-from generation.writers import FORMATS, OutputFile
+from generation.validation import load_scenario_json, normalise_scenario, parse_scenario
+from generation.writers import CARDS, FORMATS, OutputFile
 
 __all__ = [
+    "CARDS",
     "FORMATS",
     "Cancelled",
     "Issue",
@@ -38,6 +39,7 @@ __all__ = [
     "load_preset",
     "load_scenario_json",
     "make_plan",
+    "normalise_scenario",
     "parse_scenario",
     "preset_catalog",
     "preset_names",

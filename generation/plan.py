@@ -11,7 +11,8 @@ order, so that any range of patients can be generated alone from it. Steps:
    disease and non-battle injuries are events of one.
 4. Every event gets a warfare type and a front by deficit (so realised shares track the
    configured ones), an hour from its hour-of-day pattern, and spreads its casualties
-   over its window without leaving its day.
+   over its window without leaving its day (an event that would run past midnight
+   starts earlier).
 5. Casualties are sorted by time; events are renumbered in order of first casualty.
 """
 
@@ -41,8 +42,8 @@ BATTLE, NON_BATTLE, DISEASE = 0, 1, 2
 EVENT_TYPECODES = {"category": "b", "warfare": "b", "front": "h", "kind": "b", "size": "i"}
 
 
-# Not frozen: compiled with mypyc, a frozen dataclass cannot be unpickled (its
-# __setattr__ refuses). Nothing changes a plan once it is built.
+# Not frozen, and nothing changes a plan once built
+# (docs/engine-api.md, internals: frozen-dataclasses).
 @dataclass
 class Plan:
     """Exactly `total` casualties in time order, plus their events."""
@@ -62,14 +63,6 @@ class Plan:
     def total(self) -> int:
         return len(self.times)
 
-    def is_mass_casualty(self, event: int) -> bool:
-        kind = self.event_kind[event]
-        threshold = reference.warfare()["mascal"]["threshold"]
-        return (
-            kind in (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])
-            or self.event_size[event] >= threshold
-        )
-
 
 def make_plan(scenario: Scenario, seed: int, tables: Tables | None = None) -> Plan:
     """Build the arrival plan for exactly scenario.total_patients casualties."""
@@ -86,8 +79,7 @@ def make_plan(scenario: Scenario, seed: int, tables: Tables | None = None) -> Pl
 
 def allocate(total: int, weights: list[float]) -> list[int]:
     """Largest-remainder allocation: integers proportional to weights summing to total."""
-    # sum() by hand: compiled, mypyc types sum() of floats as an int. The same additions in
-    # the same order as sum()'s float loop (0.0 + w0 + w1 ...), so the same scale.
+    # sum() by hand, same order (docs/engine-api.md, internals: sum-of-floats).
     weight_sum = 0.0
     for weight in weights:
         weight_sum += weight
@@ -234,10 +226,14 @@ class _PlanBuilder:
         if size == 1:  # most events: one casualty at the event's time, no draw
             keys.append((first << EVENT_BITS) | index)
             return
+        # An event that would run past midnight starts earlier instead: its casualties
+        # stay together (and in their day, which the plan's order relies on).
+        latest = day_end - int(window)
+        if first > latest:
+            first = latest if latest > day_start else day_start
         for _ in range(size):
             time = first + int(rng.random() * window)
-            if time > day_end:  # spill past midnight wraps into the same day
-                time = day_start + (time - day_start) % DAY
+            time = time if time <= day_end else day_end
             keys.append((time << EVENT_BITS) | index)
 
     def _window(self, kind: int) -> float:

@@ -6,13 +6,12 @@ chunk regenerated alone equals the same chunk of a full run, whatever the chunk 
 
 from __future__ import annotations
 
-import _random
 import gc
 import hashlib
 import random
 from typing import Any
 
-from generation import injuries, journey, people, reference
+from generation import injuries, journey, people, physiology, reference
 from generation.clock import Clock
 from generation.detail import Casualty, clinical_detail
 from generation.fastops import pick, zero_padded
@@ -28,19 +27,16 @@ from generation.plan import (
 from generation.tables import Tables
 
 STREAM_BITS = 22  # patients per seed: 4M > the 2M maximum
-_seed = _random.Random.seed
 _SPECIAL_KINDS = frozenset(SPECIAL_KINDS.values())
-_MASCAL_KINDS = (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])  # as Plan.is_mass_casualty
+_MASCAL_KINDS = (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])
 Record = dict[str, Any]
 
 
 def generate_chunk(plan: Plan, start: int, stop: int) -> list[Record]:
     """Records for sequence numbers start+1 .. stop (0-based slice of the plan)."""
     factory = _Factory(plan.tables, plan.seed)
-    # Records hold no reference cycles, so the cyclic garbage collector has nothing to
-    # find in them; left on, it walks the new dicts and lists again and again as a
-    # chunk piles up (measured: about 15 us per patient). Reference counting still
-    # frees everything as usual. Only switched back on if it was on (callers may nest).
+    # No cyclic GC while the chunk piles up (docs/engine-api.md, internals: cyclic-gc);
+    # switched back on only if it was on (callers may nest).
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -61,20 +57,15 @@ class _Factory:
         self.id_prefix = f"EX-{tag}-"
         self.naval = tuple(name == "naval" for name in tables.warfare_names)
         self.rng = random.Random(0)  # re-seeded for every patient: see record()
-        # Plan.is_mass_casualty's rule, read here once: from compiled code a call into the
-        # plan (interpreted) costs more than the test itself.
+        # Mass casualty: a mass-casualty event, or any event at least this large.
         self.mascal_threshold: int = reference.warfare()["mascal"]["threshold"]
         self.kia_probability: float = tables.scenario.kia_probability
         self.mascal_kia_probability: float = tables.scenario.mascal_kia_probability
 
     def record(self, plan: Plan, index: int) -> Record:
         tables, clock, rng = self.tables, self.clock, self.rng
-        # The state Random(seed_base + index) starts in: Random.seed only checks the
-        # seed's type before this C-level seeding, and building a new generator per
-        # patient (two Python-level methods) cost more than the seeding itself. (Random's
-        # own seed() also clears the cached second gauss() value: nothing per patient
-        # draws gauss(), and chunk-independence tests would catch it if something did.)
-        _seed(rng, self.seed_base + index)
+        # The state Random(seed_base + index) starts in, reusing one generator.
+        rng.seed(self.seed_base + index)
         t0 = plan.times[index]
         event = plan.event_of[index]
         category = plan.event_category[event]
@@ -89,11 +80,16 @@ class _Factory:
         unit = people.unit(rng, tables, front, nation.code, self.naval[warfare])
         kia_probability = self.mascal_kia_probability if mascal else self.kia_probability
         killed = category == BATTLE and rng.random() < kia_probability
-        mechanism, triage, conditions, region = self._injury(rng, category, warfare, killed)
-        precedence = injuries.precedence(tables, triage, region, category)
+        mechanism, band, conditions, region = self._injury(rng, category, warfare, killed)
+        # The drawn severity band chose the wounds and decides the course; the triage a
+        # medic would give is read off the physiology those wounds produce.
+        injury = None if killed else physiology.at_injury(rng, tables.physiology, conditions, band)
+        triage = "DEAD" if injury is None else injury.triage
+        precedence = injuries.precedence(tables, triage, region, category, conditions)
         category_name = injuries.CATEGORY_NAMES[category]
+        disposition = injuries.disposition(tables, conditions)
         timeline, outcome, facility, when = self._journey(
-            rng, killed, category_name, triage, precedence, t0
+            rng, killed, category_name, band, precedence, t0, disposition
         )
         assert when == timeline[-1][0]  # the outcome is the last step: its time is written
         times = [clock.iso(t) for t, _, _ in timeline]
@@ -132,7 +128,7 @@ class _Factory:
             "outcome_time": times[-1],
         }
         if tables.scenario.clinical_detail:
-            self._detail(rng, record, region, timeline, times, entries)
+            self._detail(rng, record, region, timeline, times, entries, injury)
         return record
 
     def _detail(
@@ -143,6 +139,7 @@ class _Factory:
         timeline: journey.Timeline,
         times: list[str],
         entries: list[dict[str, Any]],
+        injury: physiology.Injury | None,
     ) -> None:
         """Adds the clinical detail fields; re-triage goes onto the timeline `entries`."""
         casualty = Casualty(
@@ -158,6 +155,7 @@ class _Factory:
             conditions=record["conditions"],
             outcome=record["outcome"],
             injury_time=record["injury_time"],
+            injury=injury,
         )
         clinical_detail(rng, self.tables, self.clock, casualty, timeline, times, entries, record)
 
@@ -166,14 +164,15 @@ class _Factory:
         rng: random.Random,
         killed: bool,
         category: str,
-        triage: str,
+        band: str,
         precedence: str | None,
         t0: int,
+        disposition: str,
     ) -> journey.Outcome:
         if killed:
             return journey.killed_in_action(rng, self.tables, t0)
         assert precedence is not None  # only the killed have none
-        return journey.journey(rng, self.tables, category, triage, precedence, t0)
+        return journey.journey(rng, self.tables, category, band, precedence, t0, disposition)
 
     def _injury(
         self, rng: random.Random, category: int, warfare: int, killed: bool

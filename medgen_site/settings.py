@@ -17,11 +17,18 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A yes/no variable; a value that is neither (DEBUG=flase) stops the process."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
+    if value not in TRUE_WORDS + FALSE_WORDS:
+        words = ", ".join(TRUE_WORDS + FALSE_WORDS)
+        raise ImproperlyConfigured(f"{name}={os.environ[name]!r}: use one of {words}")
+    return value in TRUE_WORDS
 
 
 def env_int(name: str, default: int) -> int:
@@ -33,14 +40,13 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# pytest-django imports these settings; tests get their own Redis database (see below).
-TESTING = "pytest" in sys.modules
+# medgen_site/test_settings.py (chosen by the pytest configuration) turns this on.
+TESTING = False
 IS_WORKER = sys.argv[1:2] == ["rqworker"]  # `manage.py rqworker`: see the database pool
 
 # Off unless asked for: an operator who forgets DEBUG=0 must not serve tracebacks with a
-# public key. Tests import these settings as development settings (pytest-django still
-# runs the tests themselves with DEBUG off).
-DEBUG = env_bool("DEBUG", TESTING)
+# public key (the test settings ask for development settings).
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -65,12 +71,6 @@ INSTALLED_APPS = [
     "axes",
     "jobs",
 ]
-
-# daphne's app only replaces `runserver` with its ASGI server; loaded for every command it
-# costs ~0.4 s of Twisted imports (the generate command, each RQ worker, each test run).
-# `make run` starts daphne itself, so the app is only needed for `manage.py runserver`.
-if sys.argv[1:2] == ["runserver"]:
-    INSTALLED_APPS.insert(0, "daphne")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -108,6 +108,11 @@ TEMPLATES = [
 ]
 
 
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 8)
+# What the monitoring alerts against (docs/operations.md: connections near the budget).
+DB_CONNECTION_BUDGET = env_int("DB_CONNECTION_BUDGET", 20)
+
+
 # Database: SQLite file when DATABASE_URL is unset; PostgreSQL through psycopg 3 and
 # Django's built-in pool otherwise. Each process (daphne, each worker) has its own pool,
 # so the connection budget is DB_POOL_MAX_SIZE x processes.
@@ -115,14 +120,14 @@ def database_config() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
-    config: dict[str, Any] = dj_database_url.parse(url)
+    config: dict[str, Any] = dict(dj_database_url.parse(url))
     if os.environ.get("TEST_DATABASE_NAME"):  # lets two test runs share one server
         config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
     if config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not as well
         pool = {
             "min_size": env_int("DB_POOL_MIN_SIZE", 1),
-            "max_size": env_int("DB_POOL_MAX_SIZE", 8),
+            "max_size": DB_POOL_MAX_SIZE,
             "timeout": env_int("DB_POOL_TIMEOUT", 10),
         }
         if IS_WORKER:
@@ -139,21 +144,15 @@ DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-# Redis: queue, cache and channel layer. Tests use database 15 of the same server and
-# flush it, so they never touch development data.
-def redis_url() -> str:
-    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    if TESTING:
-        url = os.environ.get("TEST_REDIS_URL", url.rsplit("/", 1)[0] + "/15")
-    return url
+# Redis: queue, cache and channel layer, all on one database (the tests pick another).
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-REDIS_URL = redis_url()
-
-CACHES = {
-    "default": {
+def redis_settings(url: str) -> dict[str, Any]:
+    """CACHES, CHANNEL_LAYERS and RQ_QUEUES on the Redis database at `url`."""
+    cache = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": url,
         "KEY_PREFIX": "medgen",
         "OPTIONS": {
             # A Redis that stops answering fails requests (and /readyz) fast, not after minutes.
@@ -163,31 +162,24 @@ CACHES = {
             "pool_class": "medgen_site.redis_pool.SharedConnectionPool",
         },
     }
-}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {
-            # channels_redis waits for a message with a 5 s blocking pop; a socket timeout
-            # of 5 s (redis-py's async default) raced it and closed idle sockets with code
-            # 1011. The read may take the pop's 5 s plus slack; connecting stays quick.
-            "hosts": [
-                {
-                    "address": REDIS_URL,
-                    "socket_timeout": 30,
-                    "socket_connect_timeout": 5,
-                    "socket_keepalive": True,
-                    "retry_on_timeout": True,
-                }
-            ],
-            "prefix": "medgen:channels",
-        },
+    # channels_redis waits for a message with a 5 s blocking pop; a socket timeout of 5 s
+    # (redis-py's async default) raced it and closed idle sockets with code 1011. The
+    # read may take the pop's 5 s plus slack; connecting stays quick.
+    host = {"address": url, "socket_timeout": 30, "socket_connect_timeout": 5,
+            "socket_keepalive": True, "retry_on_timeout": True}  # fmt: skip
+    channels = {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [host], "prefix": "medgen:channels"}}  # fmt: skip
+    queue = {"URL": url, "DEFAULT_TIMEOUT": env_int("JOB_TIMEOUT", 6 * 3600)}
+    return {
+        "CACHES": {"default": cache},
+        "CHANNEL_LAYERS": {"default": channels},
+        "RQ_QUEUES": {"default": queue},
     }
-}
 
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("JOB_TIMEOUT", 6 * 3600)}}
+
+_redis = redis_settings(REDIS_URL)
+CACHES, CHANNEL_LAYERS, RQ_QUEUES = _redis["CACHES"], _redis["CHANNEL_LAYERS"], _redis["RQ_QUEUES"]
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 RQ = {
     "COMMIT_MODE": "on_db_commit",
     # Jobs run in the worker process itself (no fork per job): a forked child must not
@@ -230,13 +222,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Development and tests serve static files straight from static/ (no collectstatic).
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Development (and the tests) serve static files straight from static/ (no collectstatic).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"  # never served: downloads go through the owned views
 

@@ -10,6 +10,8 @@ from django.conf import settings
 from rq.worker import SimpleWorker
 
 import generation
+from generation import native
+from jobs.infra import stats
 from jobs.ops.heartbeat import forget
 from jobs.ops.maintenance import run_maintenance
 from jobs.ops.priority import lower_priority
@@ -38,6 +40,7 @@ class JobWorker(SimpleWorker):
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
         super().bootstrap(*args, **kwargs)
         lower_priority()
+        log_engine()
         warm_up()
         self.watch = Watch(self.name)
         self.watch.start()
@@ -47,17 +50,31 @@ class JobWorker(SimpleWorker):
         if watch is not None:
             watch.stop()
             forget(self.name)
-        super().teardown()
+        super().teardown()  # type: ignore[no-untyped-call]
+
+    def heartbeat(self, *args: Any, **kwargs: Any) -> Any:
+        """RQ's liveness mark, and this process's memory and CPU for /metrics."""
+        result = super().heartbeat(*args, **kwargs)
+        stats.report_process("worker")
+        return result
 
     def run_maintenance_tasks(self) -> None:
         starting = self.last_cleaned_at is None
-        super().run_maintenance_tasks()
+        super().run_maintenance_tasks()  # type: ignore[no-untyped-call]  # rq: unannotated
         try:
             run_maintenance(force=starting)
         except Exception:  # housekeeping must never stop the worker from taking jobs
             log.exception("job maintenance failed")
         finally:
             release_connections()
+
+
+def log_engine() -> None:
+    """Say which engine this worker runs: a warning when it lost its compiled speed."""
+    engine = native.describe()
+    log.log(
+        logging.INFO if engine.startswith("compiled") else logging.WARNING, "engine: %s", engine
+    )
 
 
 def warm_up() -> None:

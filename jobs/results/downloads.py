@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from jobs.infra import storage
+from jobs.infra.requests import AuthenticatedRequest
 from jobs.infra.responses import StreamedFileResponse, StreamedResponse
 from jobs.runs.models import Job
 from jobs.runs.views import get_job_for_user
 
 
-def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse:
+def download_file(request: AuthenticatedRequest, job_id: UUID, name: str) -> HttpResponseBase:
     job = get_job_for_user(request, job_id)
     output = get_object_or_404(job.outputs, name=name)
     try:
@@ -28,12 +29,9 @@ def download_file(request: HttpRequest, job_id: UUID, name: str) -> HttpResponse
     )
 
 
-def download_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def download_zip(request: AuthenticatedRequest, job_id: UUID) -> HttpResponseBase:
     job = get_job_for_user(request, job_id)
-    outputs = list(job.outputs.all())
-    if job.status != Job.Status.COMPLETED or not outputs:
-        raise Http404("This job has no files yet.")
-    members = [(f"medgen-{job.id}/{o.name}", o.file.name) for o in outputs]
+    members = zip_members(job)
     if storage.missing(name for _, name in members):
         return files_gone(request, job)
     response = StreamedResponse(storage.zip_stream(members), content_type="application/zip")
@@ -41,6 +39,14 @@ def download_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
     return response
 
 
-def files_gone(request: HttpRequest, job: Job) -> HttpResponse:
+def zip_members(job: Job) -> list[tuple[str, str]]:
+    """(archive name, storage name) of every file of a finished job; 404 if none yet."""
+    outputs = list(job.outputs.all())
+    if job.status != Job.Status.COMPLETED or not outputs:
+        raise Http404("This job has no files yet.")
+    return [(f"medgen-{job.id}/{output.name}", str(output.file.name)) for output in outputs]
+
+
+def files_gone(request: AuthenticatedRequest, job: Job) -> HttpResponseBase:
     """410 Gone: the job's row lists files that storage no longer has (never its paths)."""
     return render(request, "results/files_gone.html", {"job": job}, status=410)

@@ -15,18 +15,22 @@ from jobs.runs.models import Job
 
 def submit_job(
     owner: Any,
-    document: dict[str, Any],
+    document: dict[str, Any] | generation.Scenario,
     formats: Sequence[str],
     scenario_version_id: int | None = None,
 ) -> Job:
     """Validate `document`, store the job and queue it when the transaction commits.
 
-    `scenario_version_id` names the saved scenario version the form started from; the
-    job keeps its own copy of the document either way. Raises generation.ScenarioError
-    for an invalid document (forms validate first) and limits.LimitExceeded when the
+    `document` may be the Scenario a form has already validated (it is not checked
+    twice). `scenario_version_id` names the saved scenario version the form started
+    from; the job keeps its own copy of the document either way. Raises
+    generation.ScenarioError for an invalid document and limits.LimitExceeded when the
     owner is over a per-user limit.
     """
-    scenario = generation.parse_scenario(document)
+    if isinstance(document, generation.Scenario):
+        scenario = document
+    else:
+        scenario = generation.parse_scenario(document)
     snapshot = scenario.to_dict()
     with transaction.atomic():
         # The owner's row is locked while counting, so parallel submissions by one user

@@ -65,10 +65,12 @@ def _generate(job: Job) -> None:
         return space.GuardedSink(storage.open_for_write(prefix + name), space.free_bytes)  # type: ignore[return-value]
 
     timer = stats.ChunkTimer()
+    recorder = progress.Recorder(job)
 
     def on_progress(step: generation.Progress) -> None:
         timer.step(step.phase, step.done)
-        progress.record(job, step.phase, step.done, step.total)
+        stats.report_process("worker")
+        recorder(step.phase, step.done, step.total)
 
     try:
         space.check_before_start(job.total, job.formats, space.free_bytes())
@@ -83,6 +85,7 @@ def _generate(job: Job) -> None:
             workers=settings.MEDGEN_ENGINE_WORKERS,
             on_progress=on_progress,
             should_stop=lambda: not job.is_current(),
+            cards=True,  # jobs.results.cards reads it, whatever the formats
         )
     except generation.Cancelled:
         storage.delete_prefix(prefix)
@@ -112,16 +115,19 @@ def _complete(job: Job, result: generation.Result, prefix: str) -> None:
         completed = job.mark_completed(result.summary)
         if not completed:
             transaction.set_rollback(True)
-    if completed:
-        stats.add_patients(job.total)
-    else:  # cancelled between the last chunk and now
+    if not completed:  # cancelled between the last chunk and now
         storage.delete_prefix(prefix)
     job.refresh_from_db()
+    if completed:
+        stats.add_patients(job.total)
+        if job.duration is not None:
+            stats.observe(stats.JOB_SECONDS, job.duration.total_seconds())
     progress.publish(job)
 
 
 def _fail(job: Job, error: str) -> None:
     if job.mark_failed(error):
+        stats.count_failed_job()
         progress.publish(job)
 
 
