@@ -289,7 +289,7 @@ JOB_WORKER_TTL = env_int("JOB_WORKER_TTL", 20)
 JOB_WATCH_INTERVAL = env_int("JOB_WATCH_INTERVAL", 10)
 # Workers and their engine processes run at this lower CPU priority (os.nice increment),
 # so pages stay fast while jobs keep the cores busy; 0 turns it off.
-MEDGEN_WORKER_NICE = env_int("MEDGEN_WORKER_NICE", 10)
+MEDGEN_WORKER_NICE = env_int("MEDGEN_WORKER_NICE", 19)
 # Bearer token for /metrics (Prometheus); empty: staff sessions only.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 

@@ -2,7 +2,7 @@
 
 Two cores busy with a job made the status page's p95 rise from ~10 ms to ~130 ms. A
 worker lowers its own priority once when it starts (`os.nice`, settings.MEDGEN_WORKER_NICE,
-10 by default, 0 turns it off); the engine's processes are started by the worker and
+19, the lowest, by default; 0 turns it off); the engine's processes are started by the worker and
 inherit it. Under contention the kernel then gives daphne the CPU first, while jobs still
 use every idle cycle, so a job alone on the machine runs as fast as before.
 """
