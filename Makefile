@@ -33,6 +33,9 @@ migrate: venv redis
 	$(PY) scripts/ensure_database.py
 	$(PY) manage.py migrate --noinput
 
+# DEBUG is off unless set; `make run` is for development, so it opts in (also for the
+# migrate it runs first). DEBUG=0 make run keeps production settings.
+run: export DEBUG ?= 1
 run: migrate native
 	@scripts/run.sh "$(HOST)" "$(PORT)"
 

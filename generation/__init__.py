@@ -17,7 +17,7 @@ from generation.runner import Cancelled, Progress, Result, generate
 from generation.scenario import Issue, Scenario, ScenarioError
 from generation.seeds import resolve_seed
 from generation.tables import Tables, compile_tables
-from generation.validation import normalise_scenario, parse_scenario
+from generation.validation import load_scenario_json, normalise_scenario, parse_scenario
 from generation.writers import CARDS, FORMATS, OutputFile
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "generate",
     "generate_chunk",
     "load_preset",
+    "load_scenario_json",
     "make_plan",
     "normalise_scenario",
     "parse_scenario",

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from generation.presets import load_preset, preset_catalog
 from generation.runner import Progress, Result, generate
 from generation.scenario import Scenario, ScenarioError
 from generation.seeds import resolve_seed
-from generation.validation import parse_scenario
+from generation.validation import load_scenario_json, parse_scenario
 from generation.writers import FORMATS
 
 BAR_WIDTH = 30
@@ -136,12 +135,15 @@ def _document(options: dict[str, Any]) -> dict[str, Any]:
             raise CommandError(str(error.args[0])) from None
     if options["scenario"]:
         try:
-            document = json.loads(options["scenario"].read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as error:
+            return load_scenario_json(options["scenario"].read_bytes())
+        except OSError as error:
+            raise CommandError(
+                f"cannot read scenario file {options['scenario']}: {error.strerror}", code=2
+            ) from None
+        except ScenarioError as error:
             raise CommandError(
                 f"cannot read scenario file {options['scenario']}: {error}", code=2
             ) from None
-        return document if isinstance(document, dict) else {"__not_an_object__": document}
     if options["count"] is None:
         raise CommandError("give --count N, --preset NAME or --scenario FILE")
     return {}

@@ -4,11 +4,20 @@ Validation collects every problem at once, each with the path of the offending v
 (`fronts[1].nationalities.XYZ: unknown nation`), so a user fixes a file in one pass.
 Shares are fractions summing to 1 or percentages summing to 100; anything else is an
 error, never silently normalised.
+
+Before any of that, `check_structure` walks the whole document once, without recursion,
+and rejects what no scenario has and what would break a caller further on: nesting deeper
+than `MAX_DEPTH`, NUL characters and lone surrogates (PostgreSQL cannot store them), text
+longer than its cap, numbers too large to print, values that are not JSON. Every entry
+point (form, paste, upload, import, command line, API) goes through `parse_scenario`, and
+those that receive JSON text through `load_scenario_json`, so they all share these rules.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -40,10 +49,172 @@ from generation.scenario import (
     Window,
 )
 
+# A scenario is at most five levels deep (care.transit.R1-R2.urgent[0]); twenty leaves
+# room and stops a document of 50,000 brackets long before any parser recurses on it.
+MAX_DEPTH = 20
+# JSON text nested deeper than this is refused before parsing (Python's parser recurses
+# once per level); up to it, the parsed document is refused by `check_structure`, which
+# names the field the nesting is in.
+MAX_PARSE_DEPTH = 500
+# Caps on text, in characters. A title is shown in lists and file names; a front name is
+# written into every patient record, so a long one multiplies the output size.
+TEXT_LIMITS = {"name": 200, "title": 200, "description": 5000}
+MAX_FRONT_NAME = 100
+MAX_KEY = 100  # any object key
+MAX_STRING = 1000  # any other text value
+MAX_SPECIAL_EVENTS = 1000
+# Integers beyond this many bits are no scenario value (the largest, a seed, has 63) and
+# cost Python a quadratic conversion to print.
+MAX_INT_BITS = 128
+# How much of a value or key an error message quotes.
+QUOTE = 60
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+_FRONT_NAME = re.compile(r"fronts\[\d+\]\.name")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
 
 def parse_scenario(document: Mapping[str, Any]) -> Scenario:
     """Validate a scenario document; raise ScenarioError listing every problem."""
+    issues = check_structure(document)
+    if issues:
+        raise ScenarioError(issues)
     return Validator(document).build()
+
+
+def load_scenario_json(text: str | bytes) -> dict[str, Any]:
+    """JSON text of a scenario as a dict; ScenarioError when it is not a JSON object.
+
+    The nesting is measured before parsing, so no input makes the parser recurse deeply.
+    NaN and Infinity are accepted here and rejected by `parse_scenario` with the field
+    they are in, like any other wrong number.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ScenarioError([Issue("", "the file is not UTF-8 text")]) from None
+    depth = json_depth(text)
+    if depth > MAX_PARSE_DEPTH:
+        raise ScenarioError(
+            [Issue("", f"the JSON is nested {depth:,} levels deep; a scenario has at most 5")]
+        )
+    try:
+        document = json.loads(text, parse_int=_parse_int)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise ScenarioError([Issue("", f"this is not valid JSON: {error.msg} ({where})")]) from None
+    except (ValueError, RecursionError) as error:  # an integer of over 4,300 digits
+        reason = "a number has thousands of digits" if "digits" in str(error) else clip(str(error))
+        raise ScenarioError([Issue("", f"this is not valid JSON: {reason}")]) from None
+    if not isinstance(document, dict):
+        raise ScenarioError([Issue("", "a scenario must be a JSON object: { ... }")])
+    return document
+
+
+class HugeNumber:
+    """An integer in JSON text too long to convert (Python refuses beyond 4,300 digits)."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"a number of {self.digits:,} digits"
+
+
+def _parse_int(digits: str) -> int | HugeNumber:
+    # Left as a marker, so check_structure reports it at its path instead of the parser
+    # failing on the whole document.
+    return int(digits) if len(digits) <= 100 else HugeNumber(len(digits.lstrip("-")))
+
+
+_STRINGS_AND_BRACKETS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def json_depth(text: str) -> int:
+    """The deepest bracket nesting in JSON text, ignoring brackets inside strings."""
+    brackets = text.count("[") + text.count("{")
+    if brackets <= MAX_DEPTH:
+        return brackets  # it cannot be deeper than that: no scan (the usual case)
+    depth = deepest = 0
+    for match in _STRINGS_AND_BRACKETS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
+
+
+def clip(text: str, limit: int = QUOTE) -> str:
+    """`text` shortened for a message, with control characters made visible."""
+    short = text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", short)
+
+
+def show(value: Any) -> str:
+    """A value quoted in a message: short, printable, never a huge number's digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"a number of about {int(value.bit_length() * 0.30103):,} digits"
+    if isinstance(value, str | int | float | bool) or value is None:
+        return clip(repr(value), QUOTE + 2)
+    if isinstance(value, Mapping):
+        return "an object"
+    return "a list" if isinstance(value, list) else type(value).__name__
+
+
+def join_path(path: str, key: Any) -> str:
+    shown = clip(str(key), 40)
+    return f"{path}.{shown}" if path else shown
+
+
+def check_structure(document: Any) -> list[Issue]:
+    """Issues with the shape of the whole document, found without recursion."""
+    issues: list[Issue] = []
+    stack: list[tuple[str, Any, int]] = [("", document, 1)]
+    while stack and len(issues) < 50:  # fifty messages are plenty to start fixing
+        path, value, depth = stack.pop()
+        if isinstance(value, Mapping | list) and depth > MAX_DEPTH:
+            return [Issue(path, f"is nested more than {MAX_DEPTH} levels deep")]
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    issues.append(Issue(path, f"has a key that is not text: {show(key)}"))
+                    continue
+                where = join_path(path, key)
+                problem = text_problem(key, MAX_KEY, "key")
+                if problem:
+                    issues.append(Issue(where, problem))
+                stack.append((where, item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item, depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            limit = MAX_FRONT_NAME if _FRONT_NAME.fullmatch(path) else MAX_STRING
+            problem = text_problem(value, TEXT_LIMITS.get(path, limit), "text")
+            if problem:
+                issues.append(Issue(path, problem))
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int):
+            if value.bit_length() > MAX_INT_BITS:
+                issues.append(Issue(path, f"is far too large a number ({show(value)})"))
+        elif isinstance(value, HugeNumber):
+            issues.append(Issue(path, f"is far too large a number ({value!r})"))
+        elif not isinstance(value, float):
+            issues.append(Issue(path, f"must be a JSON value, got {show(value)}"))
+    issues.sort(key=lambda issue: issue.path)
+    return issues
+
+
+def text_problem(text: str, limit: int, what: str) -> str | None:
+    """Why `text` cannot be stored or shown, or None."""
+    if "\x00" in text:
+        return f"the {what} contains a NUL character (\\u0000), which is not allowed"
+    if not text.isascii() and _SURROGATE.search(text):
+        return f"the {what} contains an unpaired surrogate (\\ud800-\\udfff), not valid Unicode"
+    if len(text) > limit:
+        return f"the {what} is {len(text):,} characters long; at most {limit:,} are allowed"
+    return None
 
 
 def normalise_scenario(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -60,7 +231,7 @@ class Validator:
         self.issues: list[Issue] = []
 
     def error(self, path: str, message: str) -> None:
-        self.issues.append(Issue(path, message))
+        self.issues.append(Issue(clip(path, 200), clip(message, 300)))
 
     def build(self) -> Scenario:
         if not isinstance(self.doc, Mapping):
@@ -137,33 +308,36 @@ class Validator:
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             else:
-                self.error(path, f"must be a whole number, got {value!r}")
+                self.error(path, f"must be a whole number, got {show(value)}")
                 return default
         if not low <= value <= high:
-            self.error(path, f"must be between {low:,} and {high:,}, got {value:,}")
+            self.error(path, f"must be between {low:,} and {high:,}, got {show(value)}")
             return default
         return int(value)
 
     def number(self, path: str, value: Any, low: float, high: float) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-            self.error(path, f"must be a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.error(path, f"must be a number, got {show(value)}")
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.error(path, f"must be a finite number, got {value!r}")
             return None
         if not low <= value <= high:
-            self.error(path, f"must be between {low:g} and {high:g}, got {value:g}")
+            self.error(path, f"must be between {low:g} and {high:g}, got {show(value)}")
             return None
         return float(value)
 
     def choice(self, path: str, allowed: tuple[str, ...], default: str) -> str:
         value = self.doc.get(path, default)
         if value not in allowed:
-            self.error(path, f"must be one of {', '.join(allowed)}; got {value!r}")
+            self.error(path, f"must be one of {', '.join(allowed)}; got {show(value)}")
             return default
         return str(value)
 
     def flag(self, path: str, default: bool) -> bool:
         value = self.doc.get(path, default)
         if not isinstance(value, bool):
-            self.error(path, f"must be true or false, got {value!r}")
+            self.error(path, f"must be true or false, got {show(value)}")
             return default
         return value
 
@@ -181,7 +355,7 @@ class Validator:
         except ValueError:
             start = None
         if start is None:
-            self.error("start", f"must be an ISO 8601 date and time, got {raw!r}")
+            self.error("start", f"must be an ISO 8601 date and time, got {show(raw)}")
         elif start.tzinfo is None:
             self.error("start", "needs a time zone offset, e.g. 2026-03-02T06:00:00+01:00")
             return None
@@ -247,6 +421,9 @@ class Validator:
         if not isinstance(raw, list):
             self.error("special_events", "must be a list")
             return ()
+        if len(raw) > MAX_SPECIAL_EVENTS:
+            self.error("special_events", f"at most {MAX_SPECIAL_EVENTS:,}, got {len(raw):,}")
+            return ()
         events = [self.special_event(f"special_events[{i}]", e, days) for i, e in enumerate(raw)]
         valid = tuple(e for e in events if e is not None)
         smallest = sum(e.size[0] for e in valid)
@@ -296,7 +473,7 @@ class Validator:
         for i, item in enumerate(raw):
             if item not in known:
                 self.error(
-                    f"environment[{i}]", f"unknown condition {item!r}; use {', '.join(known)}"
+                    f"environment[{i}]", f"unknown condition {show(item)}; use {', '.join(known)}"
                 )
         return tuple(dict.fromkeys(item for item in raw if item in known))
 
@@ -439,7 +616,10 @@ class Validator:
     def window(self, path: str, raw: Any) -> Window | None:
         """[min, max] or [min, mode, max] minutes."""
         ok = isinstance(raw, list) and len(raw) in (2, 3)
-        numbers = [self.number(path, v, 0, 60 * 24 * 60) for v in raw] if ok else []
+        limit = 60 * 24 * 60
+        numbers = (
+            [self.number(f"{path}[{i}]", v, 0, limit) for i, v in enumerate(raw)] if ok else []
+        )
         checked = [n for n in numbers if n is not None]
         if not ok or len(checked) < len(numbers):
             if not ok:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 
+# Development settings (DEBUG is off unless set): the dev key, no HTTPS redirect.
+os.environ.setdefault("DEBUG", "1")
+
 from medgen_site.settings import *  # noqa: F403
 from medgen_site.settings import REDIS_URL as DEVELOPMENT_REDIS_URL
 from medgen_site.settings import STORAGES, redis_settings

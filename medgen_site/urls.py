@@ -20,3 +20,5 @@ urlpatterns = [
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "medgen_site.errors.server_error"

@@ -47,6 +47,7 @@ def main(argv: list[str]) -> int:
         status = status or bench_jobs()
         status = status or bench_script("bench_scenarios")
         status = status or bench_script("bench_exercise")
+        status = status or bench_script("bench_load")
     return status
 
 

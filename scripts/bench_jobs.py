@@ -202,7 +202,7 @@ def _setup_django(media: Path) -> None:
         SECURE_SSL_REDIRECT="0",
         MEDIA_ROOT=str(media),
         # The benches queue many jobs for one user at once (20 in bench_scenarios).
-        MEDGEN_MAX_ACTIVE_JOBS_PER_USER="0",
+        MEDGEN_USER_MAX_ACTIVE_JOBS="0",
     )
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medgen_site.settings")

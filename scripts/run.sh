@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # `make run` (after migrate): an admin login, daphne on HOST:PORT and RQ worker(s);
-# Ctrl-C stops them all. WORKERS=3 make run starts three workers.
+# Ctrl-C stops them all; a worker that dies is restarted (scripts/supervise.sh). WORKERS=3 make run starts three workers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 host="${1:-127.0.0.1}"
 port="${2:-8000}"
 workers="${WORKERS:-1}"
 py=.venv/bin/python
+# Development settings unless the caller says otherwise (DEBUG defaults to off).
+export DEBUG="${DEBUG:-1}"
 
 login="$($py manage.py ensure_admin)"
 
@@ -20,9 +22,11 @@ stop() {
 trap stop INT TERM EXIT
 
 $py -m daphne -b "$host" -p "$port" medgen_site.asgi:application &
-pids+=($!)
-for _ in $(seq "$workers"); do
-  $py manage.py rqworker default &
+daphne=$!
+pids+=("$daphne")
+# A worker that dies (killed, out of memory) is started again with a back-off, logged.
+for i in $(seq "$workers"); do
+  scripts/supervise.sh "worker $i" $py manage.py rqworker default &
   pids+=($!)
 done
 
@@ -37,5 +41,6 @@ cat <<MSG
   Press Ctrl-C to stop.
 
 MSG
-# If any process dies, stop the rest rather than leave half a system running.
-wait -n "${pids[@]}"
+# Workers come back on their own; only Ctrl-C (or daphne itself stopping, e.g. the port
+# is taken) stops everything.
+wait "$daphne"

@@ -120,9 +120,11 @@ def completed_job(make_job: Any, burst_worker: Any, django_capture_on_commit_cal
 
 
 @pytest.fixture
-def burst_worker(redis_db: Any) -> Any:
+def burst_worker(redis_db: Any, settings: Any) -> Any:
     """Run an RQ worker (MedGen's worker class) in this process until the queue is empty."""
     import django_rq
+
+    settings.MEDGEN_WORKER_NICE = 0  # it would lower the priority of the whole test run
 
     def work() -> bool:
         handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -152,6 +154,7 @@ def worker_env(settings: Any, media_root: Path) -> dict[str, str]:
         "MEDGEN_CHUNK_SIZE": str(settings.MEDGEN_CHUNK_SIZE),
         "DB_POOL_MAX_SIZE": "4",
         "PYTHONPATH": str(ROOT),
+        "DEBUG": "1",  # development settings: DEBUG is off unless set
         "DJANGO_SETTINGS_MODULE": "medgen_site.settings",  # the site's own, not the tests'
     }
 

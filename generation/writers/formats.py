@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -183,7 +184,28 @@ _UNIT = CSV_COLUMNS.index("unit")
 
 
 def _csv_line(row: list[str]) -> str:
+    line = f"{_cells(row[:_UNIT])},{_cell(row[_UNIT])},{_cells(row[_UNIT + 1 :])}\r\n"
+    if _FORMULA_START.search(line, 0, len(line) - 2) is None:
+        return line  # nearly every row: one regex search over the whole line
+    row = [_defused(cell) for cell in row]
     return f"{_cells(row[:_UNIT])},{_cell(row[_UNIT])},{_cells(row[_UNIT + 1 :])}\r\n"
+
+
+# CSV injection (OWASP): a spreadsheet runs a cell starting with = + - @ (or tab or CR
+# before one) as a formula, quoted or not; a front named `=cmd|' /C calc'!A0` is such a
+# cell. Those cells get a leading apostrophe, which spreadsheets show as text. A cell
+# that is a plain number (`-3`, `+1.5`) is left alone: it is a number, not a formula.
+# The line-wide search may also hit a comma inside a quoted cell: then the cells are
+# checked one by one and none of them changes.
+_FORMULA_START = re.compile(r'(?:^|,)"?[=+\-@\t\r]')
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_FORMULA_CHARACTERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defused(cell: str) -> str:
+    if cell.startswith(_FORMULA_CHARACTERS) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def _cells(cells: list[str]) -> str:

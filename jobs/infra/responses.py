@@ -3,14 +3,23 @@
 Django serves a synchronous iterator over ASGI by reading it whole into a list first
 (`StreamingHttpResponse.__aiter__`), which would hold a multi-gigabyte file or ZIP in
 memory. These classes hand it to daphne one piece at a time instead.
+
+An error while reading (a file removed or unreadable half-way) ends the response where
+it is, logged, instead of propagating: once the headers are out, daphne can neither send
+an error page nor close the connection for an exception, so the download would hang
+until the client gives up. A ZIP cut short has no central directory and every unzip tool
+calls it damaged; the views check that every file exists before the response starts.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 
 from asgiref.sync import sync_to_async
 from django.http import FileResponse, StreamingHttpResponse
+
+log = logging.getLogger(__name__)
 
 
 class StreamedFileResponse(FileResponse):
@@ -34,7 +43,14 @@ async def _piecewise(content: Iterator[bytes] | AsyncIterator[bytes]) -> AsyncIt
             yield made
         return
     take = sync_to_async(_next_piece, thread_sensitive=False)
-    while (piece := await take(content)) is not None:
+    while True:
+        try:
+            piece = await take(content)
+        except Exception:
+            log.exception("download stopped half-way; the response ends here")
+            return
+        if piece is None:
+            return
         yield piece
 
 

@@ -21,6 +21,11 @@ def open_for_write(name: str, storage: Storage = default_storage) -> IO[bytes]:
     return storage.open(name, "wb")
 
 
+def missing(names: Iterable[str], storage: Storage = default_storage) -> list[str]:
+    """The storage names among `names` that storage no longer has."""
+    return [name for name in names if not storage.exists(name)]
+
+
 def delete_prefix(prefix: str, storage: Storage = default_storage) -> int:
     """Delete every file under the folder `prefix` (and the folder); the number removed."""
     removed = 0

@@ -22,6 +22,7 @@ from rq.job import Job as RQJob
 from rq.worker import Worker
 
 from jobs.infra import stats, storage
+from jobs.ops import heartbeat
 from jobs.runs import progress, tasks, worker_names
 from jobs.runs.models import Job
 from jobs.runs.submit import delete_job
@@ -53,6 +54,48 @@ def apply_retention() -> int:
     return removed
 
 
+def watch_pass() -> list[Job]:
+    """The frequent check (jobs.ops.watch, every JOB_WATCH_INTERVAL s in one worker).
+
+    A running job's worker is dead when its process is gone (same machine) or its
+    heartbeat key has been missing on two passes in a row: once could be Redis
+    restarting, which loses every key until the live workers beat again (within
+    JOB_HEARTBEAT_SECONDS). Slow progress is never a sign of death here.
+    """
+    running = list(Job.objects.filter(status=Job.Status.RUNNING).exclude(worker_name=""))
+    alive = heartbeat.alive([job.worker_name for job in running])
+    recovered = []
+    for job in running:
+        if job.worker_name in alive:
+            cache.delete(SUSPECT_KEY + job.worker_name)
+            continue
+        gone = _process_gone(job.worker_name)
+        # The first pass that misses the key marks the worker; a later one convicts it.
+        convicted = gone or not cache.add(SUSPECT_KEY + job.worker_name, 1, SUSPECT_TTL)
+        if convicted and recover_job(job):
+            recovered.append(job)
+    return recovered + requeue_lost()
+
+
+SUSPECT_KEY = "jobs:worker-suspect:"
+SUSPECT_TTL = 600
+
+
+def requeue_lost() -> list[Job]:
+    """Re-queue queued jobs that Redis no longer has (it restarted without persistence)."""
+    connection = django_rq.get_connection(tasks.QUEUE)
+    # A job just submitted is in the database a moment before its RQ entry (it is queued
+    # when the transaction commits): only older ones can have been lost by Redis.
+    settled = timezone.now() - timedelta(seconds=settings.JOB_REQUEUE_GRACE_SECONDS)
+    requeued = []
+    for job in Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=settled):
+        if not RQJob.exists(tasks.rq_job_id(job), connection=connection):
+            log.warning("job %s was queued in the database but not in Redis: re-queued", job.id)
+            tasks.enqueue(job)
+            requeued.append(job)
+    return requeued
+
+
 def recover_jobs() -> list[Job]:
     """Re-run or fail running jobs whose worker is gone; re-queue jobs Redis lost."""
     connection = django_rq.get_connection(tasks.QUEUE)
@@ -62,15 +105,7 @@ def recover_jobs() -> list[Job]:
     for job in Job.objects.filter(status=Job.Status.RUNNING):
         if _worker_is_dead(job, registered, cutoff) and recover_job(job):
             recovered.append(job)
-    # A job just submitted is in the database a moment before its RQ entry (it is queued
-    # when the transaction commits): only older ones can have been lost by Redis.
-    settled = timezone.now() - timedelta(seconds=settings.JOB_REQUEUE_GRACE_SECONDS)
-    for job in Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=settled):
-        if not RQJob.exists(tasks.rq_job_id(job), connection=connection):
-            log.warning("job %s was queued in the database but not in Redis: re-queued", job.id)
-            tasks.enqueue(job)
-            recovered.append(job)
-    return recovered
+    return recovered + requeue_lost()
 
 
 def recover_job(job: Job) -> bool:
@@ -116,7 +151,11 @@ def _worker_is_dead(job: Job, registered: set[str], cutoff: datetime) -> bool:
     # or it ran on this machine and its process is gone (JobWorker names carry host + pid).
     if job.worker_name not in registered or (job.heartbeat_at or job.created_at) < cutoff:
         return True
-    host, pid = worker_names.parse(job.worker_name)
+    return _process_gone(job.worker_name)
+
+
+def _process_gone(worker_name: str) -> bool:
+    host, pid = worker_names.parse(worker_name)
     return host == socket.gethostname() and pid is not None and not _process_exists(pid)
 
 

@@ -12,7 +12,10 @@ from rq.worker import SimpleWorker
 import generation
 from generation import native
 from jobs.infra import stats
+from jobs.ops.heartbeat import forget
 from jobs.ops.maintenance import run_maintenance
+from jobs.ops.priority import lower_priority
+from jobs.ops.watch import Watch
 from jobs.runs import worker_names
 from jobs.runs.tasks import release_connections
 
@@ -36,8 +39,18 @@ class JobWorker(SimpleWorker):
 
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
         super().bootstrap(*args, **kwargs)
+        lower_priority()
         log_engine()
         warm_up()
+        self.watch = Watch(self.name)
+        self.watch.start()
+
+    def teardown(self) -> None:
+        watch = getattr(self, "watch", None)
+        if watch is not None:
+            watch.stop()
+            forget(self.name)
+        super().teardown()  # type: ignore[no-untyped-call]
 
     def heartbeat(self, *args: Any, **kwargs: Any) -> Any:
         """RQ's liveness mark, and this process's memory and CPU for /metrics."""

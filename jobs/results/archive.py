@@ -31,7 +31,7 @@ from pyzipper.zipfile_aes import WZ_AES_V2
 from jobs.infra import storage
 from jobs.infra.requests import AuthenticatedRequest
 from jobs.infra.responses import StreamedResponse
-from jobs.results.downloads import zip_members
+from jobs.results.downloads import files_gone, zip_members
 from jobs.runs.views import get_job_for_user
 
 MIN_PASSWORD_LENGTH = 8
@@ -69,6 +69,8 @@ def download_encrypted_zip(request: AuthenticatedRequest, job_id: UUID) -> HttpR
     if not form.is_valid():
         status = 400 if form.is_bound else 200
         return render(request, "results/archive.html", {"job": job, "form": form}, status=status)
+    if storage.missing(name for _, name in members):
+        return files_gone(request, job)
     password = form.cleaned_data["password"].encode("utf-8")
     stream = encrypted_zip_stream(members, password)
     response = StreamedResponse(stream, content_type="application/zip")

@@ -16,7 +16,7 @@ from typing import IO
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from jobs.infra import storage
 from jobs.infra.requests import AuthenticatedRequest
@@ -31,11 +31,16 @@ RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 def download_file(request: AuthenticatedRequest, job_id: UUID, name: str) -> HttpResponseBase:
     job = get_job_for_user(request, job_id)
     output = get_object_or_404(job.outputs, name=name)
+    if storage.missing([str(output.file.name)]):
+        return files_gone(request, job)
     return output_response(request, output)
 
 
 def download_zip(request: AuthenticatedRequest, job_id: UUID) -> HttpResponseBase:
-    return zip_response(get_job_for_user(request, job_id))
+    job = get_job_for_user(request, job_id)
+    if storage.missing(name for _, name in zip_members(job)):
+        return files_gone(request, job)
+    return zip_response(job)
 
 
 def output_response(request: HttpRequest, output: JobOutput) -> HttpResponseBase:
@@ -118,3 +123,8 @@ def _read(handle: IO[bytes], first: int, length: int) -> Iterator[bytes]:
                 return
             length -= len(piece)
             yield piece
+
+
+def files_gone(request: AuthenticatedRequest, job: Job) -> HttpResponseBase:
+    """410 Gone: the job's row lists files that storage no longer has (never its paths)."""
+    return render(request, "results/files_gone.html", {"job": job}, status=410)

@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 import generation
-from jobs.runs import progress, tasks
-from jobs.runs.limits import check_can_submit
+from jobs.runs import limits, progress, tasks
 from jobs.runs.models import Job
 
 
@@ -36,7 +35,7 @@ def submit_job(
     snapshot = scenario.to_dict()
     with transaction.atomic():
         _lock_owner(owner)
-        check_can_submit(owner, scenario.total_patients)
+        limits.check_can_submit(owner, scenario.total_patients)
         job = Job.objects.create(
             owner=owner,
             title=_title(snapshot),

@@ -12,7 +12,7 @@ from django.db import close_old_connections, connection, transaction
 
 import generation
 from jobs.infra import stats, storage
-from jobs.runs import progress, worker_names
+from jobs.runs import failures, progress, space, worker_names
 from jobs.runs.models import Job, JobOutput
 from jobs.scenarios import cached
 
@@ -62,7 +62,7 @@ def _generate(job: Job) -> None:
     prefix = job.attempt_prefix(job.attempt)
 
     def sink(name: str) -> IO[bytes]:
-        return storage.open_for_write(prefix + name)
+        return space.GuardedSink(storage.open_for_write(prefix + name), space.free_bytes)  # type: ignore[return-value]
 
     timer = stats.ChunkTimer()
     recorder = progress.Recorder(job)
@@ -73,6 +73,7 @@ def _generate(job: Job) -> None:
         recorder(step.phase, step.done, step.total)
 
     try:
+        space.check_before_start(job.total, job.formats, space.free_bytes())
         scenario = generation.parse_scenario(job.scenario)
         result = generation.generate(
             scenario,
@@ -94,7 +95,7 @@ def _generate(job: Job) -> None:
     except Exception as error:
         storage.delete_prefix(prefix)
         log.exception("job %s failed", job.id)
-        _fail(job, f"Generation failed: {error}")
+        _fail(job, failures.describe(error))
         return
     _complete(job, result, prefix)
 

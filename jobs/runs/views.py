@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST
 import generation
 from jobs.infra import stats
 from jobs.infra.requests import AuthenticatedRequest
-from jobs.runs import progress
-from jobs.runs.limits import LimitExceeded
+from jobs.runs import limits, progress
 from jobs.runs.models import Job
 from jobs.runs.submit import cancel_job, submit_job
 from jobs.scenario_form.form import ScenarioForm
@@ -32,7 +31,8 @@ def get_job_for_user(request: AuthenticatedRequest, job_id: UUID) -> Job:
 
 def job_list(request: AuthenticatedRequest) -> HttpResponse:
     jobs = Job.objects.filter(owner=request.user).prefetch_related("outputs")
-    return render(request, "runs/job_list.html", {"jobs": jobs[:200]})
+    context = {"jobs": jobs[:200], "usage": limits.usage(request.user)}
+    return render(request, "runs/job_list.html", context)
 
 
 def job_new(request: AuthenticatedRequest) -> HttpResponse:
@@ -41,12 +41,15 @@ def job_new(request: AuthenticatedRequest) -> HttpResponse:
     form = ScenarioForm(data=data, files=files, initial=initial)
     if request.method == "POST":
         source = _posted_source(request)
+    status = 200
     if request.method == "POST" and form.is_valid():
         version_id = source.version_id if source else None
         try:
             job = submit_job(request.user, form.scenario(), form.formats(), version_id)
-        except LimitExceeded as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except limits.LimitExceeded as refused:
+            field = refused.field if refused.field in form.fields else None
+            form.add_error(field, refused.message)
+            status = 429
         else:
             return redirect("job_detail", job_id=job.id)
     context = {
@@ -55,7 +58,7 @@ def job_new(request: AuthenticatedRequest) -> HttpResponse:
         "saved_scenarios": cached.saved_catalog(request.user),
         "source": source,
     }
-    return render(request, "runs/job_new.html", context)
+    return render(request, "runs/job_new.html", context, status=status)
 
 
 def job_detail(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:

@@ -50,6 +50,10 @@ FORM_KEYS = frozenset(
     | {"care", "demographics", "outcomes", "clinical_detail"}  # jobs.scenario_form.sections
 )
 
+# Django's own message repeats the posted value, which may be anything (NUL, megabytes).
+CHOICE_MESSAGES = {"invalid_choice": "Choose one of the listed options."}
+
+
 # -- numbers and messages --------------------------------------------------------------
 
 
@@ -130,15 +134,11 @@ def parse_local_datetime(text: str) -> datetime:
 
 
 def parse_scenario_json(text: str) -> dict[str, Any]:
-    """A pasted or uploaded scenario document: a JSON object."""
+    """A pasted or uploaded scenario document: a JSON object (the engine's rules)."""
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise ValidationError(f"This is not valid JSON: {error.msg} ({where}).") from None
-    if not isinstance(document, dict):
-        raise ValidationError("A scenario must be a JSON object: { … }.")
-    return document
+        return generation.load_scenario_json(text)
+    except generation.ScenarioError as error:
+        raise ValidationError([as_sentence("", str(issue)) for issue in error.issues]) from None
 
 
 def read_scenario_upload(upload: Any) -> str:
@@ -178,10 +178,9 @@ def start_initial(start: str) -> dict[str, str]:
 def parse_settings_json(raw: str) -> dict[str, Any] | None:
     """The hidden field of settings kept from a preset, or None when it is damaged."""
     try:
-        settings = json.loads(raw) if raw.strip() else {}
-    except json.JSONDecodeError:
+        return generation.load_scenario_json(raw) if raw.strip() else {}
+    except generation.ScenarioError:
         return None
-    return settings if isinstance(settings, dict) else None
 
 
 def settings_json(document: Mapping[str, Any]) -> str:
@@ -334,14 +333,20 @@ class ScenarioFields(forms.Form):
         help_text="Optional. The same scenario and seed always give the same casualties.",
         error_messages={"invalid": "Enter a whole number.", "min_value": "Use 0 or more."},
     )
-    intensity = forms.ChoiceField(label="Intensity", choices=INTENSITIES)
+    intensity = forms.ChoiceField(
+        label="Intensity", choices=INTENSITIES, error_messages=CHOICE_MESSAGES
+    )
     tempo = forms.ChoiceField(
-        label="Tempo", choices=TEMPOS, help_text="How casualties spread over the days."
+        label="Tempo",
+        choices=TEMPOS,
+        help_text="How casualties spread over the days.",
+        error_messages=CHOICE_MESSAGES,
     )
     environment = forms.MultipleChoiceField(
         label="Environment",
         choices=ENVIRONMENT,
         required=False,
+        error_messages=CHOICE_MESSAGES,
         widget=forms.CheckboxSelectMultiple,
     )
     injury_battle_injury = share_field("Battle injury %", required=False)
@@ -351,7 +356,7 @@ class ScenarioFields(forms.Form):
         label="Output formats",
         choices=FORMATS,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one output format."},
+        error_messages={"required": "Choose at least one output format.", **CHOICE_MESSAGES},
     )
     extra_json = forms.CharField(required=False, widget=forms.HiddenInput)
     scenario_json = forms.CharField(

@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 
 from jobs.scenario_form.fields import (
+    CHOICE_MESSAGES,
     EVENT_TYPES,
     MAX_DAYS,
     MAX_PATIENTS,
@@ -61,7 +62,7 @@ class SpecialEventForm(RowForm):
     type = forms.ChoiceField(
         label="Type",
         choices=[("", "— choose —"), *EVENT_TYPES],
-        error_messages={"required": "Choose the kind of event."},
+        error_messages={"required": "Choose the kind of event.", **CHOICE_MESSAGES},
     )
     day = integer_field("Day", 1, MAX_DAYS, required=False, help_text="Blank: a random day.")
     size_min = integer_field("Smallest size", 1, MAX_PATIENTS)

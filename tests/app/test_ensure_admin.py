@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,9 @@ def test_it_creates_an_admin_with_a_printed_password() -> None:
     output = _run()
 
     password = output.split("password: ")[1].split()[0]
-    user = authenticate(username="admin", password=password)
+    user = authenticate(
+        RequestFactory().post("/accounts/login/"), username="admin", password=password
+    )
     assert user is not None and user.is_superuser
 
 
@@ -39,4 +42,11 @@ def test_it_takes_the_login_from_the_environment(monkeypatch: Any) -> None:
 
     _run()
 
-    assert authenticate(username="trainer", password="a-chosen-password-123") is not None
+    assert (
+        authenticate(
+            RequestFactory().post("/accounts/login/"),
+            username="trainer",
+            password="a-chosen-password-123",
+        )
+        is not None
+    )

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cap(settings: Any) -> int:
-    settings.MEDGEN_MAX_ACTIVE_JOBS_PER_USER = 2
+    settings.MEDGEN_USER_MAX_ACTIVE_JOBS = 2
     return 2
 
 
@@ -91,7 +91,7 @@ def test_two_submissions_at_once_cannot_both_pass_the_cap(
         time.sleep(0.3)  # both would have counted 0 active jobs here, were it not for the lock
 
     monkeypatch.setattr(submit, "check_can_submit", slow_check)
-    settings.MEDGEN_MAX_ACTIVE_JOBS_PER_USER = 1
+    settings.MEDGEN_USER_MAX_ACTIVE_JOBS = 1
     start, outcomes = threading.Barrier(2), []
 
     def submit() -> None:

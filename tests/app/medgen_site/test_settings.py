@@ -70,4 +70,6 @@ def test_the_tests_use_their_own_redis_database(settings: Any) -> None:
     assert os.environ.get("REDIS_URL") != settings.REDIS_URL
     assert settings.CACHES["default"]["LOCATION"] == settings.REDIS_URL
     assert settings.RQ_QUEUES["default"]["URL"] == settings.REDIS_URL
-    assert settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] == [settings.REDIS_URL]
+    assert [h["address"] for h in settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]] == [
+        settings.REDIS_URL
+    ]

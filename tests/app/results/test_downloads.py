@@ -139,3 +139,63 @@ def test_it_serves_jobs_made_before_a_restart(alice_client: Any, done_job: Job) 
     response = alice_client.get(f"/jobs/{fresh.id}/files/manifest.json")
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("tail", ["files/%00", "files/a%00b.csv", "files/x?name=%00"])
+def test_a_nul_in_the_address_is_a_bad_request_not_a_server_error(
+    alice_client: Any, done_job: Job, tail: str
+) -> None:
+    response = alice_client.get(f"/jobs/{done_job.id}/{tail}")
+
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+# -- files missing from storage ----------------------------------------------------------
+
+
+def _remove(job: Job, name: str) -> None:
+    default_storage.delete(job.outputs.get(name=name).file.name)
+
+
+def test_a_file_missing_from_storage_is_410_gone_without_its_path(
+    alice_client: Any, done_job: Job, settings: Any
+) -> None:
+    _remove(done_job, "patients.csv")
+    stored_name = done_job.outputs.get(name="patients.csv").file.name
+
+    response = alice_client.get(f"/jobs/{done_job.id}/files/patients.csv")
+
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert "no longer on the server" in page and "run the job again" in page
+    assert str(settings.MEDIA_ROOT) not in page and stored_name not in page
+
+
+@pytest.mark.parametrize("kind", ["zip", "aes"])
+def test_a_zip_with_a_missing_member_is_410_before_it_starts(
+    alice_client: Any, done_job: Job, kind: str
+) -> None:
+    _remove(done_job, "patients.ndjson")
+
+    if kind == "zip":
+        response = alice_client.get(f"/jobs/{done_job.id}/download.zip")
+    else:
+        password = {"password": "long-enough-1", "confirm": "long-enough-1"}
+        response = alice_client.post(f"/jobs/{done_job.id}/download-aes.zip", password)
+
+    assert response.status_code == 410
+    assert not response.streaming
+    assert "no longer on the server" in response.content.decode()
+
+
+def test_a_stream_that_fails_half_way_ends_instead_of_hanging(caplog: Any) -> None:
+    def pieces() -> Any:
+        yield b"first"
+        raise OSError(5, "Input/output error", "/srv/medgen/media/jobs/x/1/patients.csv")
+
+    async def collect() -> list[bytes]:
+        return [piece async for piece in StreamedResponse(pieces())]
+
+    assert asyncio.run(collect()) == [b"first"]
+    assert "download stopped half-way" in caplog.text

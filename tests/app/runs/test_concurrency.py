@@ -66,10 +66,11 @@ def _submit(owner: Any, doc: dict[str, Any]) -> Job:
 
 
 def test_it_runs_ten_different_jobs_at_once_within_the_connection_cap(
-    alice: Any, document: Any, start_worker: Any
+    alice: Any, document: Any, start_worker: Any, settings: Any
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
+    settings.MEDGEN_USER_MAX_ACTIVE_JOBS = 10  # one user stands in for ten
     sampler = ConnectionSampler(connection.settings_dict["NAME"])
     sampler.start()
     docs = [_scenario(i, document) for i in range(10)]

@@ -105,3 +105,23 @@ async def test_it_rejects_foreign_origins(job: Job, alice_client: Any) -> None:
     connected, _ = await communicator.connect()
 
     assert not connected
+
+
+async def test_an_idle_socket_stays_open_and_gets_the_next_update(
+    job: Job, alice_client: Any
+) -> None:
+    # The real Redis channel layer: 30 s without a message used to end in close code 1011
+    # after about 5 s (a socket timeout racing channels_redis's 5 s blocking read).
+    from django.conf import settings
+
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    communicator = _communicator(job, alice_client)
+    await communicator.connect()
+    await communicator.receive_json_from()
+
+    assert await communicator.receive_nothing(timeout=30, interval=1)
+    await database_sync_to_async(tasks.run_job)(str(job.id))
+    events = await _drain(communicator)
+
+    assert events and events[-1]["status"] == "completed"
+    await communicator.disconnect()
