@@ -51,9 +51,7 @@ def parse_capacity(v: Validator, raw: Any) -> Capacity | None:
     lift = _lift(v, raw.get("lift", {}), defaults)
     if not (beds or teams or lift):
         return None  # nothing limited: exactly the run without capacity
-    return Capacity(
-        scope=str(scope), beds=beds, teams=teams, case_minutes=minutes, lift=lift
-    )
+    return Capacity(scope=str(scope), beds=beds, teams=teams, case_minutes=minutes, lift=lift)
 
 
 def _count(v: Validator, path: str, value: Any, low: int = 1) -> int | None:
@@ -63,7 +61,10 @@ def _count(v: Validator, path: str, value: Any, low: int = 1) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_COUNT:
-        v.error(path, f'must be a whole number from {low} to {MAX_COUNT:,} or "unlimited", got {value!r}')
+        v.error(
+            path,
+            f'must be a whole number from {low} to {MAX_COUNT:,} or "unlimited", got {value!r}',
+        )
         return None
     return value
 
@@ -75,7 +76,9 @@ def _positive_minutes(v: Validator, path: str, value: Any) -> float | None:
         or math.isnan(value)
         or not 0 < value <= MAX_MINUTES
     ):
-        v.error(path, f"must be a number of minutes above 0 and at most {MAX_MINUTES:,}, got {value!r}")
+        v.error(
+            path, f"must be a number of minutes above 0 and at most {MAX_MINUTES:,}, got {value!r}"
+        )
         return None
     return float(value)
 
@@ -130,7 +133,9 @@ def _lift(
         if modes == UNLIMITED:
             continue
         if not isinstance(modes, Mapping) or not modes:
-            v.error(path, f'must be an object of mode ({", ".join(LIFT_MODES)}) -> lift, or "unlimited"')
+            v.error(
+                path, f'must be an object of mode ({", ".join(LIFT_MODES)}) -> lift, or "unlimited"'
+            )
             continue
         lifts = []
         for mode, spec in modes.items():
@@ -146,7 +151,9 @@ def _lift(
         for precedence in PRECEDENCES:
             if precedence not in carried:
                 v.error(path, f"no mode carries {precedence} casualties; add one that does")
-        result.append((str(leg), tuple(sorted(lifts, key=lambda lift: LIFT_MODES.index(lift.mode)))))
+        result.append(
+            (str(leg), tuple(sorted(lifts, key=lambda lift: LIFT_MODES.index(lift.mode))))
+        )
     return tuple(sorted(result, key=lambda item: TRANSIT_LEGS.index(item[0])))
 
 
@@ -162,17 +169,23 @@ def _one_lift(
         v.error(f"{path}.vehicles", "is required")
         return None
     vehicles = _count(v, f"{path}.vehicles", spec["vehicles"])
-    seats = _count(v, f"{path}.patients_per_trip", spec.get("patients_per_trip", defaults["patients_per_trip"]))
+    seats = _count(
+        v, f"{path}.patients_per_trip", spec.get("patients_per_trip", defaults["patients_per_trip"])
+    )
     turnaround = _positive_minutes(
         v,
         f"{path}.turnaround_minutes",
         spec.get("turnaround_minutes", defaults["turnaround_minutes"][leg]),
     )
     precedences = spec.get("precedences", defaults.get("precedences", list(PRECEDENCES)))
-    if not isinstance(precedences, list) or not precedences or any(
-        p not in PRECEDENCES for p in precedences
+    if (
+        not isinstance(precedences, list)
+        or not precedences
+        or any(p not in PRECEDENCES for p in precedences)
     ):
-        v.error(f"{path}.precedences", f"must be a non-empty list drawn from {', '.join(PRECEDENCES)}")
+        v.error(
+            f"{path}.precedences", f"must be a non-empty list drawn from {', '.join(PRECEDENCES)}"
+        )
         return None
     if vehicles is None or seats is None or turnaround is None:
         return None

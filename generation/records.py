@@ -13,6 +13,7 @@ import random
 from typing import Any
 
 from generation import injuries, journey, people, reference
+from generation.care_draws import care_seed, draw_injury
 from generation.clock import Clock
 from generation.detail import Casualty, clinical_detail
 from generation.fastops import pick, zero_padded
@@ -36,6 +37,10 @@ Record = dict[str, Any]
 
 def generate_chunk(plan: Plan, start: int, stop: int) -> list[Record]:
     """Records for sequence numbers start+1 .. stop (0-based slice of the plan)."""
+    if plan.scenario.capacity is not None and plan.care is None:
+        from generation.capacity import simulate  # only runs with capacity: imported late
+
+        plan.care = simulate(plan)
     factory = _Factory(plan.tables, plan.seed)
     # Records hold no reference cycles, so the cyclic garbage collector has nothing to
     # find in them; left on, it walks the new dicts and lists again and again as a
@@ -50,6 +55,11 @@ def generate_chunk(plan: Plan, start: int, stop: int) -> list[Record]:
             gc.enable()
 
 
+def _minutes(seconds: int) -> int | None:
+    """Whole minutes from seconds; -1 (never) is None."""
+    return None if seconds < 0 else seconds // 60
+
+
 class _Factory:
     """Builds records for one (scenario, seed); keeps nothing from one patient to the next."""
 
@@ -61,6 +71,7 @@ class _Factory:
         self.id_prefix = f"EX-{tag}-"
         self.naval = tuple(name == "naval" for name in tables.warfare_names)
         self.rng = random.Random(0)  # re-seeded for every patient: see record()
+        self.care_rng = random.Random(0)  # with capacity: the care draws' own stream
         # Plan.is_mass_casualty's rule, read here once: from compiled code a call into the
         # plan (interpreted) costs more than the test itself.
         self.mascal_threshold: int = reference.warfare()["mascal"]["threshold"]
@@ -88,13 +99,24 @@ class _Factory:
         )
         unit = people.unit(rng, tables, front, nation.code, self.naval[warfare])
         kia_probability = self.mascal_kia_probability if mascal else self.kia_probability
-        killed = category == BATTLE and rng.random() < kia_probability
-        mechanism, triage, conditions, region = self._injury(rng, category, warfare, killed)
-        precedence = injuries.precedence(tables, triage, region, category)
         category_name = injuries.CATEGORY_NAMES[category]
-        timeline, outcome, facility, when = self._journey(
-            rng, killed, category_name, triage, precedence, t0
-        )
+        care = plan.care
+        if care is None:
+            killed = category == BATTLE and rng.random() < kia_probability
+            mechanism, triage, conditions, region = self._injury(rng, category, warfare, killed)
+            precedence = injuries.precedence(tables, triage, region, category)
+            timeline, outcome, facility, when = self._journey(
+                rng, killed, category_name, triage, precedence, t0
+            )
+        else:  # the capacity pass drew the same from this stream and made the journey
+            care_rng = self.care_rng
+            _seed(care_rng, care_seed(self.seed_base, index))
+            killed, mechanism, triage, conditions, region, precedence = draw_injury(
+                care_rng, tables, category, warfare, kia_probability
+            )
+            timeline, outcome = care.timeline(index)
+            facility = None if outcome == "KIA" else timeline[-1][1]
+            when = timeline[-1][0]
         assert when == timeline[-1][0]  # the outcome is the last step: its time is written
         times = [clock.iso(t) for t, _, _ in timeline]
         # By index, not zip(strict=True): compiled, that zip is a generic call.
@@ -131,6 +153,10 @@ class _Factory:
             "outcome_facility": facility,
             "outcome_time": times[-1],
         }
+        if care is not None:
+            record["minutes_to_first_care"] = _minutes(care.first_care[index])
+            record["minutes_to_surgery"] = _minutes(care.surgery[index])
+            record["expectant"] = care.expectant[index] == 1
         if tables.scenario.clinical_detail:
             self._detail(rng, record, region, timeline, times, entries)
         return record

@@ -132,6 +132,8 @@ def render_range(
     records = generate_chunk(plan, start, stop)
     summary = Summary()
     summary.add(records)
+    if start == 0 and plan.care is not None:  # the capacity pass's figures, once per run
+        summary.capacity = plan.care.report
     return [get_format(name).render(records) for name in formats], summary
 
 
