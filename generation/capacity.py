@@ -548,7 +548,9 @@ class _Simulation:
         if surgery:
             trip.surgery, trip.operated, trip.counts = now - trip.t0, True, False
         stay = int(trip.route[trip.pos][2])
-        if trip.expectant:  # comfort care only: dies of wounds during the stay
+        if trip.expectant and trip.expectant_draw < self.expectant_probability / 2:
+            # Half the expectant die of wounds during the stay (an estimate): the
+            # others go on as drawn, without the surgery they were not given.
             self.died(trip, now + stay // 2, "")
             return
         self.push(now + stay, _STEP, (trip, _LEAVE))
