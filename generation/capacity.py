@@ -33,6 +33,7 @@ import gc
 import heapq
 import random
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -288,6 +289,9 @@ class _Simulation:
         self.heap: list[tuple[int, int, int, Any]] = []
         self.seq = 0
         self.finished: dict[int, _Trip] = {}
+        # Tests hand in casualties they wrote themselves (a compiled class cannot be
+        # subclassed by interpreted code); None: each casualty's own draws (start).
+        self.make_trip: Callable[[int], _Trip | None] | None = None
         self.end = 0
         fronts: list[str | None] = (
             [front.name for front in scenario.fronts] if capacity.scope == "front" else [None]
@@ -365,7 +369,7 @@ class _Simulation:
                 or times[admitted] < heap[0][0]
                 or (times[admitted] == heap[0][0] and heap[0][1] >= _STEP)
             ):
-                trip = self.start(admitted)
+                trip = self.start(admitted) if self.make_trip is None else self.make_trip(admitted)
                 admitted += 1
                 if trip is not None:  # its first step is due now: no event needed
                     self.go(trip, trip.t0)

@@ -121,17 +121,14 @@ def test_a_capacity_section_round_trips_with_its_defaults_filled_in() -> None:
 # -- hand-made casualties through the queues ------------------------------------------
 
 
-class _HandMade(capacity._Simulation):
+def _hand_made(plan: Plan, specs: list[dict[str, Any]]) -> capacity._Simulation:
     """The capacity pass over casualties whose journeys the test writes itself."""
+    assert plan.scenario.capacity is not None
+    simulation = capacity._Simulation(plan, plan.scenario.capacity)
 
-    def __init__(self, plan: Plan, trips: list[dict[str, Any]]) -> None:
-        assert plan.scenario.capacity is not None
-        super().__init__(plan, plan.scenario.capacity)
-        self.specs = trips
-
-    def start(self, index: int) -> capacity._Trip | None:
-        spec = self.specs[index]
-        trip = capacity._Trip(index, self.plan.times[index], 0)
+    def make_trip(index: int) -> capacity._Trip:
+        spec = specs[index]
+        trip = capacity._Trip(index, plan.times[index], 0)
         trip.add(trip.t0, "POI", "injury")
         trip.route = [list(step) for step in spec["route"]]
         trip.outcome = spec.get("outcome", "RTD")
@@ -141,6 +138,9 @@ class _HandMade(capacity._Simulation):
         trip.threshold = spec.get("threshold", capacity.NEVER)
         return trip
 
+    simulation.make_trip = make_trip
+    return simulation
+
 
 def _run(section: dict[str, Any], roles: list[str], trips: list[dict[str, Any]]) -> Any:
     scenario = generation.parse_scenario(
@@ -148,7 +148,7 @@ def _run(section: dict[str, Any], roles: list[str], trips: list[dict[str, Any]])
     )
     plan = generation.make_plan(scenario, 3)
     plan.times = array("i", [trip["at"] for trip in trips])
-    return _HandMade(plan, trips).run()
+    return _hand_made(plan, trips).run()
 
 
 def _timeline(columns: Any, index: int) -> list[tuple[int, str, str]]:
