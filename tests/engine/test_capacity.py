@@ -332,3 +332,35 @@ def test_less_surgical_capacity_means_more_deaths_of_wounds() -> None:
     pooled = (few + many) / (n_few + n_many)
     z = (p_few - p_many) / math.sqrt(pooled * (1 - pooled) * (1 / n_few + 1 / n_many))
     assert z > 3, (few, many, z)
+
+
+def test_fhir_encounters_carry_the_waits_and_validate() -> None:
+    from fhir.resources.R4B import get_fhir_model_class
+    from fhir.resources.R4B.bundle import Bundle
+
+    from generation.writers import fhir
+
+    document = scenario_doc(total_patients=1500, days=1, intensity="high", capacity=STRAINED)
+    plan = generation.make_plan(generation.parse_scenario(document), 5)
+    records = generation.generate_chunk(plan, 0, plan.total)
+    waited = [
+        r
+        for r in records
+        if any(
+            s["event"].startswith("waiting_for") and s["facility"] != "POI" for s in r["timeline"]
+        )
+    ][:40]
+    assert waited
+    seen = set()
+    for line in fhir.render_fhir(waited).decode().splitlines():
+        bundle = json.loads(line)
+        Bundle.model_validate(bundle)
+        for entry in bundle["entry"]:
+            resource = entry["resource"]
+            get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+            for status in resource.get("statusHistory", []):
+                seen.add((status["status"], status["extension"][0]["valueCode"]))
+                period = status["period"]
+                assert resource["period"]["start"] <= period["start"] <= period.get("end", "Z")
+    assert ("in-progress", "waiting_for_evacuation") in seen
+    assert ("arrived", "waiting_for_surgery") in seen
