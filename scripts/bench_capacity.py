@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -35,18 +36,28 @@ def main(argv: list[str]) -> int:
     with_capacity = scaled(document, args.count)
     without = {k: v for k, v in with_capacity.items() if k != "capacity"}
     with tempfile.TemporaryDirectory() as tmp:
-        walls = {}
+        walls, cpus = {}, {}
         for label, doc in (("without capacity", without), ("with capacity", with_capacity)):
             path = Path(tmp) / f"{label.replace(' ', '-')}.json"
             path.write_text(json.dumps(doc))
+            before = _children_cpu()
             wall = run(path, Path(tmp) / "out", args.workers)
             if wall is None:
                 return 1
-            walls[label] = wall
-            print(f"capacity: {args.count:,} patients {label:17} {wall:8.2f} s")
+            walls[label], cpus[label] = wall, _children_cpu() - before
+            print(
+                f"capacity: {args.count:,} patients {label:17} {wall:8.2f} s wall"
+                f" {cpus[label]:8.2f} s CPU (all processes)"
+            )
     ratio = walls["with capacity"] / walls["without capacity"]
-    print(f"capacity: ratio with/without  {ratio:8.2f}     (target <= 1.5)")
+    cpu_ratio = cpus["with capacity"] / cpus["without capacity"]
+    print(f"capacity: ratio with/without  {ratio:8.2f} wall {cpu_ratio:6.2f} CPU  (target <= 1.5)")
     return 0
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def scaled(document: dict[str, Any], count: int) -> dict[str, Any]:
