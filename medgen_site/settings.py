@@ -162,7 +162,7 @@ RQ = {
     "COMMIT_MODE": "on_db_commit",
     # Jobs run in the worker process itself (no fork per job): a forked child must not
     # share the parent's database pool, and the engine streams so memory stays flat.
-    "WORKER_CLASS": "jobs.worker.JobWorker",
+    "WORKER_CLASS": "jobs.ops.worker.JobWorker",
 }
 
 AUTH_PASSWORD_VALIDATORS = [
