@@ -814,6 +814,8 @@ class _Simulation:
         resources = []
         for r in self.resources:
             capacity_seconds = r.size * DAY
+            by_day = [round(100 * busy / capacity_seconds, 1) for busy in r.busy_by_day]
+            busiest = max(range(len(by_day)), key=lambda d: (by_day[d], -d)) if by_day else 0
             longest_first = sorted(r.full_periods, key=lambda p: (p[0] - p[1], p[0]))
             resources.append(
                 {
@@ -823,9 +825,9 @@ class _Simulation:
                     "front": r.front,
                     "capacity": r.size,
                     "peak": r.peak,
-                    "utilisation_by_day": [
-                        round(100 * busy / capacity_seconds, 1) for busy in r.busy_by_day
-                    ],
+                    "utilisation_by_day": by_day,  # % of capacity-time, day 1 first
+                    "busiest_day": busiest + 1,
+                    "busiest_day_utilisation": by_day[busiest] if by_day else 0.0,
                     "hours_at_capacity": round(r.full_seconds / 3600, 1),
                     "periods_at_capacity": [
                         [self.clock.iso(a), self.clock.iso(b)] for a, b in longest_first[:5]

@@ -60,7 +60,11 @@ from jobs.scenario_form.rows import (
 )
 
 ISSUE_PATH_RE = re.compile(r"^(?P<head>\w+)(?:\[(?P<index>\d+)\])?(?:\.(?P<key>\w+))?(?P<tail>.*)$")
-SETTING_NAMES = {"care": "care chain timings", "outcomes": "outcome rates"}
+SETTING_NAMES = {
+    "care": "care chain timings",
+    "outcomes": "outcome rates",
+    "capacity": "capacity of care",
+}
 DEFAULT_INITIAL: dict[str, Any] = {
     "title": "",
     "total_patients": 1000,
