@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from generation import reference
 from generation.scenario import (
@@ -22,8 +22,12 @@ from generation.scenario import (
     Lift,
 )
 
-if TYPE_CHECKING:
-    from generation.validation import Validator
+
+class Validator(Protocol):
+    """What this module needs of `validation.Validator` (not imported: no import circle)."""
+
+    def error(self, path: str, message: str) -> None: ...
+
 
 UNLIMITED = "unlimited"
 MAX_COUNT = 100_000
