@@ -212,21 +212,26 @@ class _Trip:
         "r4_transit",
         "rank",
         "ready",
-        "route",
+        "roles",
         "serial",
+        "stays",
         "steps",
         "surgery",
         "surgical",
         "t0",
         "t1_battle",
         "threshold",
+        "transits",
         "waiting_on",
     )
 
     def __init__(self, index: int, t0: int, front: int) -> None:
         self.index, self.t0, self.front = index, t0, front
         self.steps: list[tuple[int, int]] = []
-        self.route: list[list[Any]] = []  # [role, transit seconds in, stay seconds]
+        # The route: roles in order, seconds of transit into each and of stay there.
+        self.roles: list[str] = []
+        self.transits: list[int] = []
+        self.stays: list[int] = []
         self.pos = 0
         self.place = "POI"
         self.bed: _Resource | None = None  # held where it is
@@ -254,7 +259,13 @@ class _Trip:
         return time
 
     def role(self) -> str:
-        return str(self.route[self.pos][0])
+        return self.roles[self.pos]
+
+    def leg(self, role: str, transit: int, stay: int) -> None:
+        """Add a role to the route."""
+        self.roles.append(role)
+        self.transits.append(transit)
+        self.stays.append(stay)
 
 
 # -- the pass ---------------------------------------------------------------------------
@@ -455,7 +466,7 @@ class _Simulation:
         if outcome == "DOW":
             self.dow_unlimited += 1
         elif trip.t1_battle:
-            trip.threshold = self._threshold(trip.route[0][1], tolerance, jitter)
+            trip.threshold = self._threshold(trip.transits[0], tolerance, jitter)
         return trip
 
     def _route(self, trip: _Trip, timeline: journey.Timeline, outcome: str) -> None:
@@ -464,12 +475,12 @@ class _Simulation:
         left = arrived = timeline[0][0]
         for time, place, step in timeline[1:]:
             if step == "arrival" and place != "R4":
-                trip.route.append([place, time - left, 0])
+                trip.leg(place, time - left, 0)
                 arrived = time
             elif step == "arrival":  # R4, after strategic evacuation
                 trip.r4_transit = time - left
             else:  # departure, or the outcome at the last role
-                trip.route[-1][2] = time - arrived
+                trip.stays[-1] = time - arrived
                 left = time
 
     def _threshold(self, first_leg: int, tolerance: float, jitter: float) -> int:
@@ -529,7 +540,7 @@ class _Simulation:
             now = trip.add(now, trip.place, "departure")
             self.release_bed(trip.bed, now)
         trip.bed, trip.next_bed = trip.next_bed, None
-        arrival = now + int(trip.route[trip.pos][1])
+        arrival = now + trip.transits[trip.pos]
         if self._needs_team(trip):  # asks at its arrival, in time order with the others
             self.push(arrival, _STEP, (trip, _ARRIVE))
         else:  # nothing waits for its arrival: settled now, one event fewer
@@ -544,7 +555,7 @@ class _Simulation:
     def arrive(self, trip: _Trip, now: int) -> None:
         role = trip.place = trip.role()
         now = trip.arrived = trip.add(now, role, "arrival")
-        stay = int(trip.route[trip.pos][2])
+        stay = trip.stays[trip.pos]
         if trip.counts and trip.acc_wait >= trip.threshold:  # waited too long on the way
             self.died(trip, now + min(stay // 2, 1800), "")
             return
@@ -582,7 +593,7 @@ class _Simulation:
             trip.first_care = now - trip.t0
         if surgery:
             trip.surgery, trip.operated, trip.counts = now - trip.t0, True, False
-        stay = int(trip.route[trip.pos][2])
+        stay = trip.stays[trip.pos]
         if trip.expectant and trip.expectant_draw < self.expectant_probability / 2:
             # Half the expectant die of wounds during the stay (an estimate): the
             # others go on as drawn, without the surgery they were not given.
@@ -591,7 +602,7 @@ class _Simulation:
         self.push(now + stay, _STEP, (trip, _LEAVE))
 
     def leave(self, trip: _Trip, now: int) -> None:
-        if trip.pos + 1 < len(trip.route):
+        if trip.pos + 1 < len(trip.roles):
             trip.pos += 1
             self.go(trip, now)
         elif trip.outcome == "EVACUATED":
@@ -795,20 +806,22 @@ class _Simulation:
 
     def _reroute(self, trip: _Trip, role: str) -> None:
         """Skip the roles before `role`: their transits add up, the stay is the last one's."""
-        route, pos = trip.route, trip.pos
-        transit, stay = int(route[pos][1]), int(route[pos][2])
+        roles, pos = trip.roles, trip.pos
+        transit, stay = trip.transits[pos], trip.stays[pos]
         last = pos
-        for k in range(pos + 1, len(route)):
-            if route[k][0] > role:
+        for k in range(pos + 1, len(roles)):
+            if roles[k] > role:
                 break
-            transit += int(route[k][1])
-            stay = int(route[k][2])
+            transit += trip.transits[k]
+            stay = trip.stays[k]
             last = k
-        if route[last][0] != role:  # not on its way: the legs beyond at their modes
-            for leg in journey._legs(str(route[last][0]), role):
+        if roles[last] != role:  # not on its way: the legs beyond at their modes
+            for leg in journey._legs(roles[last], role):
                 low, high, c = self.tables.transit_triangles[(leg, trip.precedence)]
                 transit += int((low + (high - low) * c) * 60 * self.tables.transit_factor)
-        route[pos : last + 1] = [[role, transit, stay]]
+        roles[pos : last + 1] = [role]
+        trip.transits[pos : last + 1] = [transit]
+        trip.stays[pos : last + 1] = [stay]
 
     def report(self) -> dict[str, Any]:
         resources = []

@@ -130,7 +130,8 @@ def _hand_made(plan: Plan, specs: list[dict[str, Any]]) -> capacity._Simulation:
         spec = specs[index]
         trip = capacity._Trip(index, plan.times[index], 0)
         trip.add(trip.t0, "POI", "injury")
-        trip.route = [list(step) for step in spec["route"]]
+        for role, transit, stay in spec["route"]:
+            trip.leg(role, transit, stay)
         trip.outcome = spec.get("outcome", "RTD")
         trip.precedence = spec.get("precedence", "routine")
         trip.rank = capacity._RANK[trip.precedence]
