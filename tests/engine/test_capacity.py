@@ -365,3 +365,19 @@ def test_fhir_encounters_carry_the_waits_and_validate() -> None:
                 assert resource["period"]["start"] <= period["start"] <= period.get("end", "Z")
     assert ("in-progress", "waiting_for_evacuation") in seen
     assert ("arrived", "waiting_for_surgery") in seen
+
+
+def test_each_front_has_its_own_facilities_with_scope_front() -> None:
+    section = {"scope": "front", "beds": {"R2": 5}, "teams": {"R2": 1}}
+    document = scenario_doc(total_patients=600, days=1, intensity="high", capacity=section)
+    plan = generation.make_plan(generation.parse_scenario(document), 9)
+    columns = capacity.simulate(plan)
+    fronts = [(r["name"], r["front"]) for r in columns.report["resources"]]
+    assert fronts == [
+        ("R2 beds", "North"),
+        ("R2 beds", "South"),
+        ("R2 surgical teams", "North"),
+        ("R2 surgical teams", "South"),
+    ]
+    assert all(r["peak"] <= r["capacity"] for r in columns.report["resources"])
+    assert sum(r["served"] for r in columns.report["resources"] if r["kind"] == "beds") > 0
