@@ -215,7 +215,8 @@ class _Trip:
         "roles",
         "serial",
         "stays",
-        "steps",
+        "step_codes",
+        "step_times",
         "surgery",
         "surgical",
         "t0",
@@ -227,7 +228,8 @@ class _Trip:
 
     def __init__(self, index: int, t0: int, front: int) -> None:
         self.index, self.t0, self.front = index, t0, front
-        self.steps: list[tuple[int, int]] = []
+        self.step_times: list[int] = []  # its timeline so far, as the columns hold it
+        self.step_codes: list[int] = []
         # The route: roles in order, seconds of transit into each and of stay there.
         self.roles: list[str] = []
         self.transits: list[int] = []
@@ -253,9 +255,11 @@ class _Trip:
         self.precedence = "routine"
 
     def add(self, time: int, place: str, event: str) -> int:
-        if self.steps and time <= self.steps[-1][0]:
-            time = self.steps[-1][0] + 1  # strictly increasing, as every timeline
-        self.steps.append((time, _PLACE[place] * 16 + _EVENT[event]))
+        times = self.step_times
+        if times and time <= times[-1]:
+            time = times[-1] + 1  # strictly increasing, as every timeline
+        times.append(time)
+        self.step_codes.append(_PLACE[place] * 16 + _EVENT[event])
         return time
 
     def role(self) -> str:
@@ -297,7 +301,7 @@ class _Simulation:
         self.present = tuple(r for r in ("R1", "R2", "R3") if r in self.roles)
         self.seed_base = plan.seed << STREAM_BITS
         self.rng = random.Random(0)
-        self.heap: list[tuple[int, int, int, Any]] = []
+        self.heap: list[tuple[int, int, int, Any, int]] = []
         self.seq = 0
         self.finished: dict[int, _Trip] = {}
         # Tests hand in casualties they wrote themselves (a compiled class cannot be
@@ -360,9 +364,10 @@ class _Simulation:
 
     # -- event loop ---------------------------------------------------------------------
 
-    def push(self, time: int, kind: int, payload: Any) -> None:
+    def push(self, time: int, kind: int, subject: Any, detail: int = 0) -> None:
+        """An event: a resource or casualty (`subject`) and a number saying more."""
         self.seq += 1
-        heapq.heappush(self.heap, (time, kind, self.seq, payload))
+        heapq.heappush(self.heap, (time, kind, self.seq, subject, detail))
 
     def run(self) -> CareColumns:
         plan = self.plan
@@ -389,9 +394,8 @@ class _Simulation:
             # Casualties are written in plan order as soon as all before them are done.
             while written in finished:
                 trip = finished.pop(written)
-                for t, code in trip.steps:
-                    out_times.append(t)
-                    out_codes.append(code)
+                out_times.extend(trip.step_times)
+                out_codes.extend(trip.step_codes)
                 offsets.append(len(out_times))
                 outcome[written] = OUTCOMES.index(trip.outcome)
                 first_care[written], surgery[written] = trip.first_care, trip.surgery
@@ -408,18 +412,16 @@ class _Simulation:
             offsets, out_times, out_codes, outcome, first_care, surgery, expectant, self.report()
         )
 
-    def handle(self, item: tuple[int, int, int, Any]) -> None:
-        now, kind, _, payload = item
-        if kind == _RELEASE:
-            resource, pool = payload
-            self.release(resource, pool, now)
+    def handle(self, item: tuple[int, int, int, Any, int]) -> None:
+        now, kind, _, subject, detail = item
+        if kind == _RELEASE:  # a bed, freed by a death at a later time
+            self.release(subject, subject.pools[0], now)
         elif kind == _DEATH:
-            trip, serial = payload
-            self.die_waiting(trip, serial, now)
+            self.die_waiting(subject, detail, now)
         elif kind == _DISPATCH:
-            self.dispatch(payload, now)
+            self.dispatch(subject, now)
         else:
-            trip, stage = payload
+            trip, stage = subject, detail
             if stage == _BEGIN:
                 self.go(trip, now)
             elif stage == _ARRIVE:
@@ -542,7 +544,7 @@ class _Simulation:
         trip.bed, trip.next_bed = trip.next_bed, None
         arrival = now + trip.transits[trip.pos]
         if self._needs_team(trip):  # asks at its arrival, in time order with the others
-            self.push(arrival, _STEP, (trip, _ARRIVE))
+            self.push(arrival, _STEP, trip, _ARRIVE)
         else:  # nothing waits for its arrival: settled now, one event fewer
             self.arrive(trip, arrival)
 
@@ -599,7 +601,7 @@ class _Simulation:
             # others go on as drawn, without the surgery they were not given.
             self.died(trip, now + stay // 2, "")
             return
-        self.push(now + stay, _STEP, (trip, _LEAVE))
+        self.push(now + stay, _STEP, trip, _LEAVE)
 
     def leave(self, trip: _Trip, now: int) -> None:
         if trip.pos + 1 < len(trip.roles):
@@ -648,7 +650,7 @@ class _Simulation:
         self.dow_from_waiting += 1
         for bed in (trip.bed, trip.next_bed):
             if bed is not None:
-                self.push(when, _RELEASE, (bed, bed.pools[0]))
+                self.push(when, _RELEASE, bed)
         trip.bed = trip.next_bed = None
         self.finish(trip, when)
 
@@ -696,7 +698,7 @@ class _Simulation:
         self.schedule_dispatch(resource, now)
         if trip.threshold < NEVER and trip.counts and trip.place != "POI":
             due = now + max(0, trip.threshold - trip.acc_wait)
-            self.push(due, _DEATH, (trip, trip.serial))
+            self.push(due, _DEATH, trip, trip.serial)
 
     def schedule_dispatch(self, resource: _Resource, when: int) -> None:
         if when not in resource.dispatch_times:
