@@ -91,14 +91,36 @@ class CareColumns:
     surgery: array[int]
     expectant: array[int]
     report: dict[str, Any] = field(default_factory=dict)
+    first: int = 0  # the casualty at position 0 (a slice holds a range of them)
 
     def timeline(self, index: int) -> tuple[list[tuple[int, str, str]], str]:
         """(timeline, outcome) of patient `index`."""
+        i = index - self.first
         steps = []
-        for k in range(self.offsets[index], self.offsets[index + 1]):
+        for k in range(self.offsets[i], self.offsets[i + 1]):
             code = self.codes[k]
             steps.append((self.times[k], PLACES[code >> 4], EVENTS[code & 15]))
-        return steps, OUTCOMES[self.outcome[index]]
+        return steps, OUTCOMES[self.outcome[i]]
+
+    def care_times(self, index: int) -> tuple[int, int, bool]:
+        """(seconds to first care, to surgery (-1: none), expectant) of patient `index`."""
+        i = index - self.first
+        return self.first_care[i], self.surgery[i], self.expectant[i] == 1
+
+    def slice(self, start: int, stop: int) -> CareColumns:
+        """Casualties start..stop-1 alone (settled ones only), small enough to send."""
+        a, b = start - self.first, stop - self.first
+        low, high = self.offsets[a], self.offsets[b]
+        return CareColumns(
+            offsets=array("q", [offset - low for offset in self.offsets[a : b + 1]]),
+            times=self.times[low:high],
+            codes=self.codes[low:high],
+            outcome=self.outcome[a:b],
+            first_care=self.first_care[a:b],
+            surgery=self.surgery[a:b],
+            expectant=self.expectant[a:b],
+            first=start,
+        )
 
 
 # -- resources ------------------------------------------------------------------------
@@ -292,6 +314,13 @@ def simulate(plan: Plan) -> CareColumns:
             gc.enable()
 
 
+def stepwise(plan: Plan) -> _Simulation:
+    """The pass, to be run a range at a time (`advance`, `out.slice`, then `result`)."""
+    capacity = plan.scenario.capacity
+    assert capacity is not None
+    return _Simulation(plan, capacity)
+
+
 class _Simulation:
     def __init__(self, plan: Plan, capacity: Capacity) -> None:
         self.plan, self.capacity = plan, capacity
@@ -328,6 +357,17 @@ class _Simulation:
         self.t1_dow = sum(t1.probability(key) for key in t1.values if key.startswith("DOW"))
         self.clock = Clock(scenario.start)
         self.dow_unlimited = self.dow_from_waiting = self.diverted = self.expectant_count = 0
+        total = plan.total
+        self.out = CareColumns(
+            offsets=array("q", [0]),
+            times=array("i"),
+            codes=array("b"),
+            outcome=array("b", [0]) * total,
+            first_care=array("i", [-1]) * total,
+            surgery=array("i", [-1]) * total,
+            expectant=array("b", [0]) * total,
+        )
+        self.written = self.admitted = 0  # casualties settled, and started
 
     def _counted(
         self, front: str | None, kind: str, counts: tuple[tuple[str, int], ...]
@@ -370,16 +410,19 @@ class _Simulation:
         heapq.heappush(self.heap, (time, kind, self.seq, subject, detail))
 
     def run(self) -> CareColumns:
+        """The whole pass: every casualty's columns and the figures."""
+        self.advance(self.plan.total)
+        return self.result()
+
+    def advance(self, until: int) -> None:
+        """Run until casualties 0..until-1 are settled (their columns final)."""
         plan = self.plan
         total = plan.total
         times = plan.times
-        offsets = array("q", [0])
-        out_times, out_codes = array("i"), array("b")
-        first_care, surgery = array("i", [-1]) * total, array("i", [-1]) * total
-        outcome, expectant = array("b", [0]) * total, array("b", [0]) * total
+        out = self.out
         heap, finished = self.heap, self.finished
-        written = admitted = 0
-        while written < total:
+        written, admitted = self.written, self.admitted
+        while written < until:
             if admitted < total and (
                 not heap
                 or times[admitted] < heap[0][0]
@@ -394,13 +437,18 @@ class _Simulation:
             # Casualties are written in plan order as soon as all before them are done.
             while written in finished:
                 trip = finished.pop(written)
-                out_times.extend(trip.step_times)
-                out_codes.extend(trip.step_codes)
-                offsets.append(len(out_times))
-                outcome[written] = OUTCOMES.index(trip.outcome)
-                first_care[written], surgery[written] = trip.first_care, trip.surgery
-                expectant[written] = 1 if trip.expectant else 0
+                out.times.extend(trip.step_times)
+                out.codes.extend(trip.step_codes)
+                out.offsets.append(len(out.times))
+                out.outcome[written] = OUTCOMES.index(trip.outcome)
+                out.first_care[written], out.surgery[written] = trip.first_care, trip.surgery
+                out.expectant[written] = 1 if trip.expectant else 0
                 written += 1
+        self.written, self.admitted = written, admitted
+
+    def result(self) -> CareColumns:
+        """After every casualty is settled: drain the rest and add the figures."""
+        heap = self.heap
         while heap:  # releases after the last casualty's end: the figures need them
             self.handle(heapq.heappop(heap))
         for resource in self.resources:
@@ -408,9 +456,8 @@ class _Simulation:
             resource.touch(max(resource.last, self.end))
             if resource.full_since >= 0:
                 resource.close_full(max(resource.last, self.end))
-        return CareColumns(
-            offsets, out_times, out_codes, outcome, first_care, surgery, expectant, self.report()
-        )
+        self.out.report = self.report()
+        return self.out
 
     def handle(self, item: tuple[int, int, int, Any, int]) -> None:
         now, kind, _, subject, detail = item

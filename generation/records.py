@@ -154,9 +154,10 @@ class _Factory:
             "outcome_time": times[-1],
         }
         if care is not None:
-            record["minutes_to_first_care"] = _minutes(care.first_care[index])
-            record["minutes_to_surgery"] = _minutes(care.surgery[index])
-            record["expectant"] = care.expectant[index] == 1
+            first_care, surgery, expectant = care.care_times(index)
+            record["minutes_to_first_care"] = _minutes(first_care)
+            record["minutes_to_surgery"] = _minutes(surgery)
+            record["expectant"] = expectant
         if tables.scenario.clinical_detail:
             self._detail(rng, record, region, timeline, times, entries)
         return record

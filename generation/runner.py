@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import gc
 import json
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.shared_memory import SharedMemory
 from typing import Any, BinaryIO
 
+from generation.capacity import CareColumns, stepwise
 from generation.plan import Plan, make_plan
 from generation.records import generate_chunk
 from generation.scenario import Scenario
@@ -83,12 +86,11 @@ def generate(
     total = scenario.total_patients  # exact: the plan always holds this many
     writers = [FileWriter(fmt.filename, sink(fmt.filename), fmt.content_type) for fmt in chosen]
     summary = Summary()
+    work = _Work(scenario, seed, tables, [f.name for f in chosen])
     try:
         for w, fmt in zip(writers, chosen, strict=True):
             w.write(fmt.header)
-        for first, (bodies, chunk_summary) in _rendered(
-            _Work(scenario, seed, tables, [f.name for f in chosen]), chunk_size, workers
-        ):
+        for first, (bodies, chunk_summary) in _rendered(work, chunk_size, workers):
             if should_stop and should_stop():
                 raise Cancelled()
             for w, fmt, body in zip(writers, chosen, bodies, strict=True):
@@ -97,6 +99,8 @@ def generate(
                 w.write(body)
             summary.merge(chunk_summary)
             report(Progress("generating", summary.total, total))
+        if work.capacity_report is not None:  # the capacity pass ran here (_CarePacer)
+            summary.capacity = work.capacity_report
     except BaseException:
         for w in writers:
             w.abort()
@@ -132,7 +136,7 @@ def render_range(
     records = generate_chunk(plan, start, stop)
     summary = Summary()
     summary.add(records)
-    if start == 0 and plan.care is not None:  # the capacity pass's figures, once per run
+    if start == 0 and plan.care is not None and plan.care.report:  # the pass's figures, once
         summary.capacity = plan.care.report
     return [get_format(name).render(records) for name in formats], summary
 
@@ -145,9 +149,45 @@ class _Work:
     seed: int
     tables: Tables
     formats: list[str]
+    capacity_report: dict[str, Any] | None = None  # set when _CarePacer ran the pass
 
     def plan(self) -> Plan:
         return make_plan(self.scenario, self.seed, self.tables)
+
+
+class _CarePacer:
+    """The capacity pass for render workers, run here a chunk at a time.
+
+    Every worker running the whole pass before its first chunk (as it plans) would add
+    the pass's whole time to the run. Instead this process runs it, and hands each chunk
+    its casualties' columns (`CareColumns.slice`, a few KB) as soon as their journeys are
+    settled, while the workers render the chunks before: the pass overlaps rendering.
+    This process then holds the plan and the columns (integer arrays), which it otherwise
+    never does. Same columns, so the same bytes as in one process.
+    """
+
+    def __init__(self, work: _Work) -> None:
+        self.simulation = stepwise(work.plan())
+
+    def columns(self, start: int, stop: int) -> CareColumns:
+        with _no_cyclic_gc():  # see capacity.simulate
+            self.simulation.advance(stop)
+        return self.simulation.out.slice(start, stop)
+
+    def report(self) -> dict[str, Any]:
+        with _no_cyclic_gc():
+            return self.simulation.result().report
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 Bodies = Sequence[bytes | memoryview]
@@ -174,20 +214,26 @@ def _rendered(
     try:
         # Each worker plans for itself as it starts (the plan is deterministic), so
         # planning runs on the workers' cores while this process starts them and queues
-        # the chunks, instead of before them; and this process never holds a plan.
+        # the chunks, instead of before them; and this process never holds a plan (but
+        # with capacity, where it runs the capacity pass for them: _CarePacer).
         with context.Pool(workers, initializer=_init_worker, initargs=(work,)) as pool:
+            pacer = _CarePacer(work) if work.scenario.capacity is not None else None
             pending: deque[tuple[int, Any]] = deque()
             written = 0
             for i, (start, stop) in enumerate(ranges):
                 slot = i % in_flight if slots else -1
                 name = slots.name(slot) if slots else None
-                pending.append((slot, pool.apply_async(_render_in_worker, (start, stop, name))))
+                care = pacer.columns(start, stop) if pacer is not None else None
+                task = (start, stop, name, care)
+                pending.append((slot, pool.apply_async(_render_in_worker, task)))
                 if len(pending) == in_flight:
                     yield from _received(written == 0, *pending.popleft(), slots)
                     written += 1
             while pending:
                 yield from _received(written == 0, *pending.popleft(), slots)
                 written += 1
+            if pacer is not None:
+                work.capacity_report = pacer.report()
     finally:
         if slots:
             slots.remove()
@@ -338,11 +384,14 @@ def _keep_freed_memory() -> None:
 
 
 def _render_in_worker(
-    start: int, stop: int, slot: str | None
+    start: int, stop: int, slot: str | None, care: CareColumns | None = None
 ) -> tuple[list[bytes] | None, list[int], Summary]:
     """Render a chunk into the shared slot `slot` and return its lengths, if it fits;
-    else return the bodies themselves."""
-    bodies, summary = render_range(_worker_state["plan"], _worker_state["formats"], start, stop)
+    else return the bodies themselves. `care`: the chunk's capacity columns, if any."""
+    plan = _worker_state["plan"]
+    if care is not None:
+        plan.care = care
+    bodies, summary = render_range(plan, _worker_state["formats"], start, stop)
     lengths = [len(body) for body in bodies]
     if slot is None:
         return bodies, lengths, summary
