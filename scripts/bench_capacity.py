@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=int(os.environ.get("BENCH_N", 100_000)))
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs; medians")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     import generation
@@ -36,30 +38,81 @@ def main(argv: list[str]) -> int:
     with_capacity = scaled(document, args.count)
     without = {k: v for k, v in with_capacity.items() if k != "capacity"}
     with tempfile.TemporaryDirectory() as tmp:
-        walls, cpus = {}, {}
+        paths = {}
         for label, doc in (("without capacity", without), ("with capacity", with_capacity)):
-            path = Path(tmp) / f"{label.replace(' ', '-')}.json"
-            path.write_text(json.dumps(doc))
-            before = _children_cpu()
-            wall = run(path, Path(tmp) / "out", args.workers)
-            if wall is None:
-                return 1
-            walls[label], cpus[label] = wall, _children_cpu() - before
-            cpu = f" {cpus[label]:8.2f} s CPU" if args.workers == 1 else ""
-            print(f"capacity: {args.count:,} patients {label:17} {wall:8.2f} s wall{cpu}")
-    ratio = walls["with capacity"] / walls["without capacity"]
-    print(f"capacity: ratio with/without  {ratio:8.2f} wall  (target <= 1.5)")
-    if args.workers == 1:  # render workers' CPU is not counted: only one process here
-        cpu_ratio = cpus["with capacity"] / cpus["without capacity"]
+            paths[label] = Path(tmp) / f"{label.replace(' ', '-')}.json"
+            paths[label].write_text(json.dumps(doc))
+        walls: dict[str, list[float]] = {label: [] for label in paths}
+        cpus: dict[str, list[float]] = {label: [] for label in paths}
+        for _ in range(args.repeat):  # alternating: a load change hits both alike
+            for label, path in paths.items():
+                measured = run(path, Path(tmp) / "out", args.workers)
+                if measured is None:
+                    return 1
+                walls[label].append(measured[0])
+                cpus[label].append(measured[1])
+    for label in paths:
+        runs = ", ".join(f"{wall:.1f}" for wall in walls[label])
         print(
-            f"capacity: ratio with/without  {cpu_ratio:8.2f} CPU   (steadier on a shared machine)"
+            f"capacity: {args.count:,} patients {label:17} "
+            f"wall {statistics.median(walls[label]):6.2f} s (median of {runs}), "
+            f"CPU {statistics.median(cpus[label]):6.2f} s (all processes)"
         )
+    wall_ratio = statistics.median(walls["with capacity"]) / statistics.median(
+        walls["without capacity"]
+    )
+    cpu_ratio = statistics.median(cpus["with capacity"]) / statistics.median(
+        cpus["without capacity"]
+    )
+    print(
+        f"capacity: with/without {wall_ratio:.2f} x wall, {cpu_ratio:.2f} x CPU "
+        f"({args.workers} workers; target <= 1.5; wall is noisy on a shared machine)"
+    )
     return 0
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+class CpuSampler(threading.Thread):
+    """The CPU seconds of a process and its descendants (render workers included), read
+    from /proc every 0.1 s; each process's last reading counts."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.seen: dict[int, float] = {}
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(0.1):
+            for pid in _tree(self.pid):
+                seconds = _cpu_seconds(pid)
+                if seconds is not None:
+                    self.seen[pid] = max(self.seen.get(pid, 0.0), seconds)
+
+    def stop(self) -> float:
+        self._stop_event.set()
+        self.join()
+        return sum(self.seen.values())
+
+
+def _tree(root: int) -> list[int]:
+    pids, frontier = [root], [root]
+    while frontier:
+        parent = frontier.pop()
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            continue
+        pids.extend(int(c) for c in children)
+        frontier.extend(int(c) for c in children)
+    return pids
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def scaled(document: dict[str, Any], count: int) -> dict[str, Any]:
@@ -84,7 +137,8 @@ def scaled(document: dict[str, Any], count: int) -> dict[str, Any]:
     return {**document, "total_patients": count, "capacity": capacity}
 
 
-def run(scenario: Path, out: Path, workers: int) -> float | None:
+def run(scenario: Path, out: Path, workers: int) -> tuple[float, float] | None:
+    """(wall seconds, CPU seconds of every process) of one generate command."""
     command = [
         sys.executable, "manage.py", "generate", "--scenario", str(scenario),
         "--format", "json,csv", "--out", str(out), "--workers", str(workers), "--no-progress",
@@ -94,14 +148,19 @@ def run(scenario: Path, out: Path, workers: int) -> float | None:
         "REDIS_URL": "redis://127.0.0.1:1/0",
     }
     started = time.perf_counter()
-    done = subprocess.run(
-        command, cwd=ROOT, env={**os.environ, **nowhere}, capture_output=True, text=True
-    )
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **nowhere},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    sampler = CpuSampler(process.pid)
+    sampler.start()
+    output, errors = process.communicate()
     wall = time.perf_counter() - started
-    if done.returncode:
-        print(done.stdout, done.stderr)
+    cpu = sampler.stop()
+    if process.returncode:
+        print(output, errors)
         return None
-    return wall
+    return wall, cpu
 
 
 if __name__ == "__main__":
