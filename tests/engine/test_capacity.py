@@ -381,3 +381,18 @@ def test_each_front_has_its_own_facilities_with_scope_front() -> None:
     ]
     assert all(r["peak"] <= r["capacity"] for r in columns.report["resources"])
     assert sum(r["served"] for r in columns.report["resources"] if r["kind"] == "beds") > 0
+
+
+def test_the_pass_run_a_range_at_a_time_settles_the_same_columns() -> None:
+    # With render workers the calling process runs the pass stepwise and sends slices.
+    document = scenario_doc(total_patients=900, days=1, intensity="high", capacity=STRAINED)
+    scenario = generation.parse_scenario(document)
+    whole = capacity.simulate(generation.make_plan(scenario, 4))
+    stepwise = capacity.stepwise(generation.make_plan(scenario, 4))
+    for start, stop in ((0, 1), (1, 250), (250, 251), (251, 900)):
+        stepwise.advance(stop)
+        part = stepwise.out.slice(start, stop)
+        for index in range(start, stop):
+            assert part.timeline(index) == whole.timeline(index)
+            assert part.care_times(index) == whole.care_times(index)
+    assert stepwise.result().report == whole.report
