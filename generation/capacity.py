@@ -489,9 +489,8 @@ class _Simulation:
         mascal = kind in _MASCAL_KINDS or plan.event_size[event] >= self.mascal_threshold
         scenario = plan.scenario
         kia = scenario.mascal_kia_probability if mascal else scenario.kia_probability
-        killed, _, triage, _, _, precedence = draw_injury(
-            rng, tables, category, plan.event_warfare[event], kia
-        )
+        drawn = draw_injury(rng, tables, category, plan.event_warfare[event], kia)
+        killed, _, band, _, _, _, _, precedence, disposition = drawn
         front = plan.event_front[event] if self.capacity.scope == "front" else 0
         trip = _Trip(index, t0, front)
         if killed or precedence is None:
@@ -502,13 +501,13 @@ class _Simulation:
             self.finish(trip, timeline[-1][0])
             return None
         timeline, outcome, _, _ = journey.journey(
-            rng, tables, CATEGORY_NAMES[category], triage, precedence, t0
+            rng, tables, CATEGORY_NAMES[category], band, precedence, t0, disposition
         )
         trip.add(t0, "POI", "injury")
         self._route(trip, timeline, outcome)
         trip.precedence, trip.rank = precedence, _RANK[precedence]
         trip.surgical = category != DISEASE and precedence in ("urgent", "urgent_surgical")
-        trip.t1_battle = category == BATTLE and triage == "T1"
+        trip.t1_battle = category == BATTLE and band == "T1"  # as the 10-1-2 link reads it
         # Tolerance of waiting and the expectant draw come after the journey's draws, so
         # the journey is exactly the one unlimited care gives.
         tolerance, jitter, trip.expectant_draw = rng.random(), rng.random(), rng.random()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from generation import injuries
+from generation import injuries, physiology
 from generation.plan import BATTLE, DISEASE, NON_BATTLE
 from generation.tables import Tables
 
@@ -19,7 +19,9 @@ STREAM_BITS = 22  # patients per seed: 4M > the 2M maximum
 # Care streams sit far above every main stream (seed << 22 | index < 2**85).
 CARE_STREAM = 1 << 96
 
-Injury = tuple[bool, str, str, list[dict[str, Any]], str, str | None]
+Drawn = tuple[
+    bool, str, str, list[dict[str, Any]], str, physiology.Injury | None, str, str | None, str
+]
 
 
 def care_seed(seed_base: int, index: int) -> int:
@@ -28,20 +30,20 @@ def care_seed(seed_base: int, index: int) -> int:
 
 def draw_injury(
     rng: random.Random, tables: Tables, category: int, warfare: int, kia_probability: float
-) -> Injury:
-    """(killed, mechanism, triage, conditions, region, precedence), in the record's order."""
+) -> Drawn:
+    """(killed, mechanism, severity band, conditions, region, physiology at injury, triage,
+    precedence, disposition), drawn in the record's order (records._Factory.record)."""
     killed = category == BATTLE and rng.random() < kia_probability
     if category == NON_BATTLE:
-        mechanism, triage, conditions, region = injuries.non_battle_injury(rng, tables)
+        mechanism, band, conditions, region = injuries.non_battle_injury(rng, tables)
     elif category == DISEASE:
-        mechanism, triage, conditions, region = injuries.disease(rng, tables)
+        mechanism, band, conditions, region = injuries.disease(rng, tables)
     else:
-        mechanism, triage, conditions, region = injuries.battle_injury(rng, tables, warfare, killed)
+        mechanism, band, conditions, region = injuries.battle_injury(rng, tables, warfare, killed)
+    injury = None if killed else physiology.at_injury(rng, tables.physiology, conditions, band)
+    triage = "DEAD" if injury is None else injury.triage
+    precedence = injuries.precedence(tables, triage, region, category, conditions)
+    disposition = injuries.disposition(tables, conditions)
     return (
-        killed,
-        mechanism,
-        triage,
-        conditions,
-        region,
-        injuries.precedence(tables, triage, region, category),
-    )
+        killed, mechanism, band, conditions, region, injury, triage, precedence, disposition
+    )  # fmt: skip

@@ -40,6 +40,7 @@ COMPILED = (
     "generation/journey.py",
     "generation/capacity.py",
     "generation/care_draws.py",
+    "generation/physiology.py",
     "generation/fastops.py",
     "generation/clock.py",
     "generation/plan.py",

@@ -12,7 +12,7 @@ import hashlib
 import random
 from typing import Any
 
-from generation import injuries, journey, people, reference
+from generation import injuries, journey, people, physiology, reference
 from generation.care_draws import care_seed, draw_injury
 from generation.clock import Clock
 from generation.detail import Casualty, clinical_detail
@@ -103,17 +103,23 @@ class _Factory:
         care = plan.care
         if care is None:
             killed = category == BATTLE and rng.random() < kia_probability
-            mechanism, triage, conditions, region = self._injury(rng, category, warfare, killed)
-            precedence = injuries.precedence(tables, triage, region, category)
+            mechanism, band, conditions, region = self._injury(rng, category, warfare, killed)
+            # The drawn severity band chose the wounds and decides the course; the triage
+            # a medic would give is read off the physiology those wounds produce.
+            injury = (
+                None if killed else physiology.at_injury(rng, tables.physiology, conditions, band)
+            )
+            triage = "DEAD" if injury is None else injury.triage
+            precedence = injuries.precedence(tables, triage, region, category, conditions)
+            disposition = injuries.disposition(tables, conditions)
             timeline, outcome, facility, when = self._journey(
-                rng, killed, category_name, triage, precedence, t0
+                rng, killed, category_name, band, precedence, t0, disposition
             )
         else:  # the capacity pass drew the same from this stream and made the journey
             care_rng = self.care_rng
             _seed(care_rng, care_seed(self.seed_base, index))
-            killed, mechanism, triage, conditions, region, precedence = draw_injury(
-                care_rng, tables, category, warfare, kia_probability
-            )
+            drawn = draw_injury(care_rng, tables, category, warfare, kia_probability)
+            killed, mechanism, band, conditions, region, injury, triage, precedence, _ = drawn
             timeline, outcome = care.timeline(index)
             facility = None if outcome == "KIA" else timeline[-1][1]
             when = timeline[-1][0]
@@ -159,7 +165,7 @@ class _Factory:
             record["minutes_to_surgery"] = _minutes(surgery)
             record["expectant"] = expectant
         if tables.scenario.clinical_detail:
-            self._detail(rng, record, region, timeline, times, entries)
+            self._detail(rng, record, region, timeline, times, entries, injury)
         return record
 
     def _detail(
@@ -170,6 +176,7 @@ class _Factory:
         timeline: journey.Timeline,
         times: list[str],
         entries: list[dict[str, Any]],
+        injury: physiology.Injury | None,
     ) -> None:
         """Adds the clinical detail fields; re-triage goes onto the timeline `entries`."""
         casualty = Casualty(
@@ -185,6 +192,7 @@ class _Factory:
             conditions=record["conditions"],
             outcome=record["outcome"],
             injury_time=record["injury_time"],
+            injury=injury,
         )
         clinical_detail(rng, self.tables, self.clock, casualty, timeline, times, entries, record)
 
@@ -193,14 +201,15 @@ class _Factory:
         rng: random.Random,
         killed: bool,
         category: str,
-        triage: str,
+        band: str,
         precedence: str | None,
         t0: int,
+        disposition: str,
     ) -> journey.Outcome:
         if killed:
             return journey.killed_in_action(rng, self.tables, t0)
         assert precedence is not None  # only the killed have none
-        return journey.journey(rng, self.tables, category, triage, precedence, t0)
+        return journey.journey(rng, self.tables, category, band, precedence, t0, disposition)
 
     def _injury(
         self, rng: random.Random, category: int, warfare: int, killed: bool

@@ -45,6 +45,11 @@ def clinical() -> dict[str, Any]:
 
 
 @cache
+def physiology() -> dict[str, Any]:
+    return _load_json("physiology.json")  # type: ignore[no-any-return]
+
+
+@cache
 def nations() -> dict[str, Any]:
     return _load_json("nations.json")  # type: ignore[no-any-return]
 
@@ -61,9 +66,27 @@ def environment_conditions() -> tuple[str, ...]:
 
 @cache
 def snomed_terms() -> dict[str, str]:
-    """SNOMED CT code -> term, for every code the engine can emit."""
-    text = (_DATA / "snomed.csv").read_text(encoding="utf-8")
-    return {row["code"]: row["term"] for row in csv.DictReader(io.StringIO(text, newline=""))}
+    """SNOMED CT code -> term, for every code the engine can emit: the shared verified
+    table's rows (snomed.csv) and the concepts added with their own sources
+    (snomed-added.csv, see /work/shared/reference/CODES.md for the rule)."""
+    terms: dict[str, str] = {}
+    for name in ("snomed.csv", "snomed-added.csv"):
+        entry = _DATA / name
+        if entry.is_file():
+            text = entry.read_text(encoding="utf-8")
+            for row in csv.DictReader(io.StringIO(text, newline="")):
+                terms[row["code"]] = row["term"]
+    return terms
+
+
+@cache
+def snomed_added() -> list[dict[str, str]]:
+    """The rows of snomed-added.csv (code, term, semantic_tag, category, status, sources)."""
+    entry = _DATA / "snomed-added.csv"
+    if not entry.is_file():
+        return []
+    text = entry.read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 @cache
@@ -79,5 +102,15 @@ def presets() -> dict[str, dict[str, Any]]:
 
 def warm() -> None:
     """Load every table now (a worker calls this at start, not per job)."""
-    for loader in (warfare, care, people, conditions, clinical, nations, snomed_terms, presets):
+    for loader in (
+        warfare,
+        care,
+        people,
+        conditions,
+        clinical,
+        physiology,
+        nations,
+        snomed_terms,
+        presets,
+    ):
         loader()

@@ -9,11 +9,10 @@ import logging
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-
-from jobs.infra import stats
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +28,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     """200 when PostgreSQL and Redis both answer, 503 (naming the failing one) otherwise."""
-    checks = {"database": _check(_database), "redis": _check(_redis)}
+    checks = readiness()
     ready = all(result == "ok" for result in checks.values())
     return JsonResponse(checks, status=200 if ready else 503)
+
+
+def readiness() -> dict[str, str]:
+    """{"database": "ok" | "unavailable", "redis": ...}: what /readyz answers."""
+    return {"database": _check(_database), "redis": _check(_redis)}
 
 
 def _check(probe: Callable[[], None]) -> str:
@@ -49,5 +53,5 @@ def _database() -> None:
 
 
 def _redis() -> None:
-    # The cache's server is REDIS_URL, which the queue and channel layer also use.
-    stats.redis().ping()
+    # Sessions live in the cache, whose server (REDIS_URL) the queue and channel layer share.
+    cache.get("medgen:readyz")

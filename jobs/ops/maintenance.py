@@ -21,7 +21,7 @@ from django.utils import timezone
 from rq.job import Job as RQJob
 from rq.worker import Worker
 
-from jobs.infra import storage
+from jobs.infra import stats, storage
 from jobs.runs import progress, tasks, worker_names
 from jobs.runs.models import Job
 
@@ -90,6 +90,8 @@ def recover_job(job: Job) -> bool:
             f"after {job.attempt} attempts. Partial files were removed; run the job again."
         )
         changed = mine.update(status=Job.Status.FAILED, error=reason, finished_at=timezone.now())
+        if changed:
+            stats.count_failed_job()
     if not changed:
         return False
     log.warning("job %s recovered: %s", job.id, reason)

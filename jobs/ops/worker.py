@@ -10,6 +10,7 @@ from django.conf import settings
 from rq.worker import SimpleWorker
 
 import generation
+from jobs.infra import stats
 from jobs.ops.maintenance import run_maintenance
 from jobs.runs import worker_names
 from jobs.runs.tasks import release_connections
@@ -35,6 +36,12 @@ class JobWorker(SimpleWorker):
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
         super().bootstrap(*args, **kwargs)
         warm_up()
+
+    def heartbeat(self, *args: Any, **kwargs: Any) -> Any:
+        """RQ's liveness mark, and this process's memory and CPU for /metrics."""
+        result = super().heartbeat(*args, **kwargs)
+        stats.report_process("worker")
+        return result
 
     def run_maintenance_tasks(self) -> None:
         starting = self.last_cleaned_at is None

@@ -13,7 +13,7 @@ import codecs
 import csv
 import itertools
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -301,5 +301,10 @@ def _parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+
+
 def _clock(at: datetime) -> str:
-    return at.strftime("%d %H:%MZ")
+    """A military date-time group in UTC (Z): 040200ZMAY26."""
+    at = at.astimezone(UTC)
+    return f"{at:%d%H%M}Z{_MONTHS[at.month - 1]}{at:%y}"

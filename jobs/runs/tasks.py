@@ -68,6 +68,7 @@ def _generate(job: Job) -> None:
 
     def on_progress(step: generation.Progress) -> None:
         timer.step(step.phase, step.done)
+        stats.report_process("worker")
         progress.record(job, step.phase, step.done, step.total)
 
     try:
@@ -111,16 +112,19 @@ def _complete(job: Job, result: generation.Result, prefix: str) -> None:
         completed = job.mark_completed(result.summary)
         if not completed:
             transaction.set_rollback(True)
-    if completed:
-        stats.add_patients(job.total)
-    else:  # cancelled between the last chunk and now
+    if not completed:  # cancelled between the last chunk and now
         storage.delete_prefix(prefix)
     job.refresh_from_db()
+    if completed:
+        stats.add_patients(job.total)
+        if job.duration is not None:
+            stats.observe(stats.JOB_SECONDS, job.duration.total_seconds())
     progress.publish(job)
 
 
 def _fail(job: Job, error: str) -> None:
     if job.mark_failed(error):
+        stats.count_failed_job()
         progress.publish(job)
 
 

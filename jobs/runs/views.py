@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 import generation
+from jobs.infra import stats
 from jobs.runs import progress
 from jobs.runs.models import Job
 from jobs.runs.submit import submit_job
@@ -63,8 +65,12 @@ def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
 
 def job_status(request: HttpRequest, job_id: UUID) -> JsonResponse:
     """The page's fallback when its websocket drops: polled every second by each page."""
+    started = time.perf_counter()
     job = _job_state_for_user(request, job_id)
-    return JsonResponse(progress.payload(job), headers={"Cache-Control": "no-store"})
+    response = JsonResponse(progress.payload(job), headers={"Cache-Control": "no-store"})
+    stats.observe(stats.STATUS_SECONDS, time.perf_counter() - started)
+    stats.report_process("web")
+    return response
 
 
 def _job_state_for_user(request: HttpRequest, job_id: UUID) -> Job:

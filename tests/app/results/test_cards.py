@@ -33,6 +33,15 @@ def _records(job: Job) -> list[dict[str, Any]]:
         return [orjson.loads(line) for line in handle]
 
 
+MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+
+
+def dtg(stamp: str) -> str:
+    """An ISO 8601 UTC time as the card's date-time group: 020625ZMAR26."""
+    month = MONTHS[int(stamp[5:7]) - 1]
+    return f"{stamp[8:10]}{stamp[11:13]}{stamp[14:16]}Z{month}{stamp[2:4]}"
+
+
 def _card_text(page: str, patient_id: str) -> str:
     """The visible text of one card, unescaped, whitespace collapsed."""
     match = re.search(rf'<article [^>]*id="card-{patient_id}".*?</article>', page, re.S)
@@ -66,7 +75,7 @@ def test_it_shows_each_patients_card_with_every_field(alice_client: Any, done_jo
             expected = f"{condition['display']} — {site['display']}" if site else ""
             assert (expected or condition["display"]) in text
         for treatment in record["treatments"]:
-            assert f"{treatment['time'][8:10]} {treatment['time'][11:16]}Z" in text
+            assert dtg(treatment["time"]) in text
             assert treatment["display"] in text
 
 
@@ -420,7 +429,7 @@ def test_a_fhir_only_job_has_cards(alice_client: Any, fhir_job: Job, done_job: J
         for field in ("id", "service_number", "nationality", "blood_group"):
             assert record[field] in text, field
         for treatment in record["treatments"]:
-            assert f"{treatment['time'][8:10]} {treatment['time'][11:16]}Z" in text
+            assert dtg(treatment["time"]) in text
         assert cards.qr_svg(record["id"]) in page
 
 
@@ -524,10 +533,10 @@ def test_a_bundle_without_the_optional_elements_shows_dashes() -> None:
         "O+",
     )
     assert card["diagnosis"] == ["Foreign body — Left thigh"]
-    assert card["injury_time"] == "02 06:10Z"
+    assert card["injury_time"] == "020610ZMAR26"
     assert card["treatments"] == [
         {
-            "time": "02 06:25Z",
+            "time": "020625ZMAR26",
             "after": "+0:15",
             "facility": "POI",
             "display": "Application of tourniquet",
