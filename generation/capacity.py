@@ -692,8 +692,9 @@ class _Simulation:
             start = trip.arrived if waiting != "waiting_for_evacuation" else trip.ready
             trip.add(start, trip.place, waiting)
         when = trip.add(when, trip.place, "death")
+        if trip.outcome != "DOW":  # one who would have died anyway is no extra death
+            self.dow_from_waiting += 1
         trip.outcome = "DOW"
-        self.dow_from_waiting += 1
         for bed in (trip.bed, trip.next_bed):
             if bed is not None:
                 self.push(when, _RELEASE, bed)
