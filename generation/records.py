@@ -55,6 +55,31 @@ def generate_chunk(plan: Plan, start: int, stop: int) -> list[Record]:
             gc.enable()
 
 
+def _care_after_waits(
+    record: Record,
+    timeline: journey.Timeline,
+    t0: int,
+    care_times: tuple[int, int, bool],
+    clock: Clock,
+) -> None:
+    """With capacity: treatments at a role begin once its team is free, not during the
+    wait for it (the clinical rules time them from the arrival)."""
+    first_care, surgery, _ = care_times
+    waits = []
+    for when, place, event in timeline:
+        began = first_care if event == "waiting_for_treatment" else surgery
+        if event in ("waiting_for_treatment", "waiting_for_surgery") and began >= 0:
+            waits.append((place, clock.iso(when), clock.iso(t0 + began)))
+    if not waits:
+        return
+    treatments: list[dict[str, Any]] = record["treatments"]
+    for treatment in treatments:
+        for place, start, end in waits:  # ISO 8601 UTC strings sort by time
+            if treatment["facility"] == place and start <= treatment["time"] < end:
+                treatment["time"] = end
+    treatments.sort(key=lambda treatment: str(treatment["time"]))
+
+
 def _minutes(seconds: int) -> int | None:
     """Whole minutes from seconds; -1 (never) is None."""
     return None if seconds < 0 else seconds // 60
@@ -166,6 +191,8 @@ class _Factory:
             record["expectant"] = expectant
         if tables.scenario.clinical_detail:
             self._detail(rng, record, region, timeline, times, entries, injury)
+            if care is not None:
+                _care_after_waits(record, timeline, t0, care.care_times(index), clock)
         return record
 
     def _detail(

@@ -398,3 +398,29 @@ def test_the_pass_run_a_range_at_a_time_settles_the_same_columns() -> None:
             assert part.timeline(index) == whole.timeline(index)
             assert part.care_times(index) == whole.care_times(index)
     assert stepwise.result().report == whole.report
+
+
+def test_no_treatment_at_a_role_is_given_while_waiting_for_its_team() -> None:
+    from datetime import datetime, timedelta
+
+    def at(text: str) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    document = scenario_doc(total_patients=1500, days=1, intensity="high", capacity=STRAINED)
+    plan = generation.make_plan(generation.parse_scenario(document), 5)
+    checked = 0
+    for record in generation.generate_chunk(plan, 0, plan.total):
+        assert record["treatments"] == sorted(record["treatments"], key=lambda t: t["time"])
+        for step in record["timeline"]:
+            if step["event"] not in ("waiting_for_treatment", "waiting_for_surgery"):
+                continue
+            field = "minutes_to_surgery" if "surgery" in step["event"] else "minutes_to_first_care"
+            if record[field] is None:
+                continue  # died waiting
+            # Care began at injury + that many whole minutes (and less than a minute more).
+            began = at(record["injury_time"]) + timedelta(minutes=record[field])
+            for treatment in record["treatments"]:
+                if treatment["facility"] == step["facility"] and treatment["time"] >= step["time"]:
+                    checked += 1
+                    assert at(treatment["time"]) >= began, (record["id"], treatment)
+    assert checked > 50
