@@ -47,8 +47,9 @@ def _files(document: dict[str, Any], chunk_size: int = 128, workers: int = 1) ->
 def test_without_capacity_every_preset_writes_the_bytes_of_the_engine_before_capacity(
     detail: bool,
 ) -> None:
-    # Recorded from the engine before the capacity pass existed (same documents, seed,
-    # formats and chunk size); a preset that now has a capacity section runs without it.
+    # Recorded from main's engine, without the capacity work (scripts/
+    # record_no_capacity_sha256.py: same documents, seed, formats and chunk size); a
+    # preset that now has a capacity section runs without it.
     expected = json.loads(FINGERPRINT.read_text())
     key = "detail" if detail else "plain"
     recorded = sorted({key.split("/")[0] for key in expected})  # presets of that time
