@@ -38,6 +38,8 @@ COMPILED = (
     "generation/people.py",
     "generation/injuries.py",
     "generation/journey.py",
+    "generation/capacity.py",
+    "generation/care_draws.py",
     "generation/physiology.py",
     "generation/fastops.py",
     "generation/clock.py",

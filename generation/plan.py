@@ -23,6 +23,7 @@ import random
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from generation import reference
 from generation.choice import Choice
@@ -58,6 +59,9 @@ class Plan:
     event_kind: array[int]  # KIND_* codes
     event_size: array[int]
     tables: Tables = field(repr=False, compare=False)
+    # With a scenario `capacity`: the capacity pass's columns (capacity.CareColumns),
+    # computed once per process before the first record (records.generate_chunk).
+    care: Any = field(default=None, repr=False, compare=False)
 
     @property
     def total(self) -> int:

@@ -12,6 +12,7 @@ import random
 from typing import Any
 
 from generation import injuries, journey, people, physiology, reference
+from generation.care_draws import care_seed, draw_injury
 from generation.clinical import Treatment
 from generation.clock import Clock
 from generation.detail import Casualty, clinical_detail
@@ -47,6 +48,10 @@ def generate_chunk(
     Each casualty is also counted into `tally` (the figures) and written to `playback`
     (the playback records), when given, from the numbers the engine holds anyway.
     """
+    if plan.scenario.capacity is not None and plan.care is None:
+        from generation.capacity import simulate  # only runs with capacity: imported late
+
+        plan.care = simulate(plan)
     factory = _Factory(plan.tables, plan.seed)
     factory.tally = tally
     factory.playback = playback
@@ -67,6 +72,36 @@ def id_prefix(seed: int) -> str:
     return f"EX-{tag}-"
 
 
+def _care_after_waits(
+    record: Record,
+    timeline: journey.Timeline,
+    t0: int,
+    care_times: tuple[int, int, bool],
+    clock: Clock,
+) -> None:
+    """With capacity: treatments at a role begin once its team is free, not during the
+    wait for it (the clinical rules time them from the arrival)."""
+    first_care, surgery, _ = care_times
+    waits = []
+    for when, place, event in timeline:
+        began = first_care if event == "waiting_for_treatment" else surgery
+        if event in ("waiting_for_treatment", "waiting_for_surgery") and began >= 0:
+            waits.append((place, clock.iso(when), clock.iso(t0 + began)))
+    if not waits:
+        return
+    treatments: list[dict[str, Any]] = record["treatments"]
+    for treatment in treatments:
+        for place, start, end in waits:  # ISO 8601 UTC strings sort by time
+            if treatment["facility"] == place and start <= treatment["time"] < end:
+                treatment["time"] = end
+    treatments.sort(key=lambda treatment: str(treatment["time"]))
+
+
+def _minutes(seconds: int) -> int | None:
+    """Whole minutes from seconds; -1 (never) is None."""
+    return None if seconds < 0 else seconds // 60
+
+
 class _Factory:
     """Builds records for one (scenario, seed); keeps nothing from one patient to the next."""
 
@@ -79,6 +114,7 @@ class _Factory:
         self.playback: PlaybackRows | None = None
         self.naval = tuple(name == "naval" for name in tables.warfare_names)
         self.rng = random.Random(0)  # re-seeded for every patient: see record()
+        self.care_rng = random.Random(0)  # with capacity: the care draws' own stream
         # Mass casualty: a mass-casualty event, or any event at least this large.
         self.mascal_threshold: int = reference.warfare()["mascal"]["threshold"]
         self.kia_probability: float = tables.scenario.kia_probability
@@ -101,18 +137,30 @@ class _Factory:
         )
         unit = people.unit(rng, tables, front, nation.code, self.naval[warfare])
         kia_probability = self.mascal_kia_probability if mascal else self.kia_probability
-        killed = category == BATTLE and rng.random() < kia_probability
-        mechanism, band, conditions, region = self._injury(rng, category, warfare, killed)
-        # The drawn severity band chose the wounds and decides the course; the triage a
-        # medic would give is read off the physiology those wounds produce.
-        injury = None if killed else physiology.at_injury(rng, tables.physiology, conditions, band)
-        triage = "DEAD" if injury is None else injury.triage
-        precedence = injuries.precedence(tables, triage, region, category, conditions)
         category_name = injuries.CATEGORY_NAMES[category]
-        disposition = injuries.disposition(tables, conditions)
-        timeline, outcome, facility, when = self._journey(
-            rng, killed, category_name, band, precedence, t0, disposition
-        )
+        care = plan.care
+        if care is None:
+            killed = category == BATTLE and rng.random() < kia_probability
+            mechanism, band, conditions, region = self._injury(rng, category, warfare, killed)
+            # The drawn severity band chose the wounds and decides the course; the triage
+            # a medic would give is read off the physiology those wounds produce.
+            injury = (
+                None if killed else physiology.at_injury(rng, tables.physiology, conditions, band)
+            )
+            triage = "DEAD" if injury is None else injury.triage
+            precedence = injuries.precedence(tables, triage, region, category, conditions)
+            disposition = injuries.disposition(tables, conditions)
+            timeline, outcome, facility, when = self._journey(
+                rng, killed, category_name, band, precedence, t0, disposition
+            )
+        else:  # the capacity pass drew the same from this stream and made the journey
+            care_rng = self.care_rng
+            care_rng.seed(care_seed(self.seed_base, index))
+            drawn = draw_injury(care_rng, tables, category, warfare, kia_probability)
+            killed, mechanism, band, conditions, region, injury, triage, precedence, _ = drawn
+            timeline, outcome = care.timeline(index)
+            facility = None if outcome == "KIA" else timeline[-1][1]
+            when = timeline[-1][0]
         assert when == timeline[-1][0]  # the outcome is the last step: its time is written
         times = [clock.iso(t) for t, _, _ in timeline]
         # By index, not zip(strict=True): compiled, that zip is a generic call.
@@ -149,10 +197,17 @@ class _Factory:
             "outcome_facility": facility,
             "outcome_time": times[-1],
         }
+        if care is not None:
+            first_care, surgery, expectant = care.care_times(index)
+            record["minutes_to_first_care"] = _minutes(first_care)
+            record["minutes_to_surgery"] = _minutes(surgery)
+            record["expectant"] = expectant
         given: list[Treatment] = []
         requests: list[int] | None = None  # without clinical detail: no 9-lines written
         if tables.scenario.clinical_detail:
             given, requests = self._detail(rng, record, region, timeline, times, entries, injury)
+            if care is not None:
+                _care_after_waits(record, timeline, t0, care.care_times(index), clock)
         if self.tally is not None:
             self.tally.patient(
                 category, front, triage, precedence, outcome, timeline, event,

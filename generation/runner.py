@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import gc
 import json
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
 from typing import IO, Any
 
 from generation import playback as playback_file
+from generation.capacity import CareColumns, stepwise
 from generation.plan import Plan, make_plan
 from generation.records import generate_chunk, id_prefix
 from generation.scenario import Scenario
@@ -123,6 +126,8 @@ def generate(
                 w.write(body)
             summary.merge(chunk_summary)
             report(Progress("generating", summary.total, total))
+        if work.capacity_report is not None:  # the capacity pass ran here (_CarePacer)
+            summary.capacity = work.capacity_report
     except BaseException:
         for w in writers:
             w.abort()
@@ -180,6 +185,8 @@ def render_range(
     rows = playback_file.PlaybackRows() if playback else None
     records = generate_chunk(plan, start, stop, summary.tally, rows)
     summary.add(records)
+    if start == 0 and plan.care is not None and plan.care.report:  # the pass's figures, once
+        summary.capacity = plan.care.report
     bodies = [get_format(name).render(records) for name in formats]
     if rows is not None:
         bodies.append(rows.to_bytes())
@@ -196,9 +203,45 @@ class _Work:
     formats: list[str]
     figures: bool = True
     playback: bool = False
+    capacity_report: dict[str, Any] | None = None  # set when _CarePacer ran the pass
 
     def plan(self) -> Plan:
         return make_plan(self.scenario, self.seed, self.tables)
+
+
+class _CarePacer:
+    """The capacity pass for render workers, run here a chunk at a time.
+
+    Every worker running the whole pass before its first chunk (as it plans) would add
+    the pass's whole time to the run. Instead this process runs it, and hands each chunk
+    its casualties' columns (`CareColumns.slice`, a few KB) as soon as their journeys are
+    settled, while the workers render the chunks before: the pass overlaps rendering.
+    This process then holds the plan and the columns (integer arrays), which it otherwise
+    never does. Same columns, so the same bytes as in one process.
+    """
+
+    def __init__(self, work: _Work) -> None:
+        self.simulation = stepwise(work.plan())
+
+    def columns(self, start: int, stop: int) -> CareColumns:
+        with _no_cyclic_gc():  # see capacity.simulate
+            self.simulation.advance(stop)
+        return self.simulation.out.slice(start, stop)
+
+    def report(self) -> dict[str, Any]:
+        with _no_cyclic_gc():
+            return self.simulation.result().report
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 Bodies = Sequence[bytes | memoryview]
@@ -226,20 +269,26 @@ def _rendered(
     try:
         # Each worker plans for itself as it starts (the plan is deterministic), so
         # planning runs on the workers' cores while this process starts them and queues
-        # the chunks, instead of before them; and this process never holds a plan.
+        # the chunks, instead of before them; and this process never holds a plan (but
+        # with capacity, where it runs the capacity pass for them: _CarePacer).
         with context.Pool(workers, initializer=_init_worker, initargs=(work,)) as pool:
+            pacer = _CarePacer(work) if work.scenario.capacity is not None else None
             pending: deque[tuple[int, Any]] = deque()
             written = 0
             for i, (start, stop) in enumerate(ranges):
                 slot = i % in_flight if slots else -1
                 name = slots.name(slot) if slots else None
-                pending.append((slot, pool.apply_async(_render_in_worker, (start, stop, name))))
+                care = pacer.columns(start, stop) if pacer is not None else None
+                task = (start, stop, name, care)
+                pending.append((slot, pool.apply_async(_render_in_worker, task)))
                 if len(pending) == in_flight:
                     yield from _received(written == 0, *pending.popleft(), slots)
                     written += 1
             while pending:
                 yield from _received(written == 0, *pending.popleft(), slots)
                 written += 1
+            if pacer is not None:
+                work.capacity_report = pacer.report()
     finally:
         if slots:
             slots.remove()
@@ -394,14 +443,15 @@ def _keep_freed_memory() -> None:
 
 
 def _render_in_worker(
-    start: int, stop: int, slot: str | None
+    start: int, stop: int, slot: str | None, care: CareColumns | None = None
 ) -> tuple[list[bytes] | None, list[int], Summary]:
     """Render a chunk into the shared slot `slot` and return its lengths, if it fits;
-    else return the bodies themselves."""
+    else return the bodies themselves. `care`: the chunk's capacity columns, if any."""
     work: _Work = _worker_state["work"]
-    bodies, summary = render_range(
-        _worker_state["plan"], work.formats, start, stop, work.figures, work.playback
-    )
+    plan = _worker_state["plan"]
+    if care is not None:
+        plan.care = care
+    bodies, summary = render_range(plan, work.formats, start, stop, work.figures, work.playback)
     lengths = [len(body) for body in bodies]
     if slot is None:
         return bodies, lengths, summary

@@ -61,8 +61,12 @@ TOP_LEVEL_KEYS = frozenset(
         "care",
         "outcomes",
         "clinical_detail",
+        "capacity",
     }
 )
+CAPACITY_ROLES = ("R1", "R2", "R3")
+CAPACITY_SCOPES = ("theatre", "front")
+LIFT_MODES = ("ground", "air")
 
 Window = tuple[float, float, float]
 
@@ -110,6 +114,52 @@ class Care:
 
 
 @dataclass(frozen=True)
+class Lift:
+    """One mode of evacuation lift on one leg: a pool of vehicles."""
+
+    mode: str  # ground | air
+    vehicles: int
+    patients_per_trip: int
+    turnaround_minutes: float
+    precedences: tuple[str, ...]  # who may use it
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """How much care there is; a role or leg left out has no limit.
+
+    `scope` "front" gives every front its own facilities and lift of these sizes;
+    "theatre" shares one set between all fronts.
+    """
+
+    scope: str
+    beds: tuple[tuple[str, int], ...]  # role -> patients held at once
+    teams: tuple[tuple[str, int], ...]  # role -> treatment (R1) or surgical teams
+    case_minutes: tuple[tuple[str, float], ...]  # role -> minutes a team spends on a case
+    lift: tuple[tuple[str, tuple[Lift, ...]], ...]  # leg -> its modes
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scope": self.scope,
+            "beds": dict(self.beds),
+            "teams": dict(self.teams),
+            "case_minutes": dict(self.case_minutes),
+            "lift": {
+                leg: {
+                    lift.mode: {
+                        "vehicles": lift.vehicles,
+                        "patients_per_trip": lift.patients_per_trip,
+                        "turnaround_minutes": lift.turnaround_minutes,
+                        "precedences": list(lift.precedences),
+                    }
+                    for lift in modes
+                }
+                for leg, modes in self.lift
+            },
+        }
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A validated, immutable scenario. Build it with `generation.parse_scenario`."""
 
@@ -132,10 +182,11 @@ class Scenario:
     name: str = ""
     title: str = ""
     description: str = ""
+    capacity: Capacity | None = None  # None: unlimited care, as before capacity existed
 
     def to_dict(self) -> dict[str, Any]:
         """The normalised document (fractions, defaults filled in); JSON-ready."""
-        return {
+        document: dict[str, Any] = {
             "name": self.name,
             "title": self.title,
             "description": self.description,
@@ -167,6 +218,9 @@ class Scenario:
             },
             "clinical_detail": self.clinical_detail,
         }
+        if self.capacity is not None:  # absent otherwise: such manifests stay as they were
+            document["capacity"] = self.capacity.to_dict()
+        return document
 
 
 def _windows_out(windows: tuple[tuple[str, Window], ...]) -> dict[str, list[float]]:

@@ -44,6 +44,8 @@ class Summary:
         self.context = context
         self.tally = Tally.empty(len(context.fronts)) if context else None
         self.sections: list[Section] = [make(context) for make in SECTIONS] if context else []
+        # With a scenario `capacity`: where and when care ran out (capacity.CareColumns.report).
+        self.capacity: dict[str, Any] | None = None
 
     def add(self, records: Iterable[Record]) -> None:
         """Counts the records (and hands them to the record-reading sections)."""
@@ -71,12 +73,16 @@ class Summary:
             self.tally.merge(other.tally)
         for mine, theirs in zip(self.sections, other.sections, strict=True):
             mine.merge(theirs)
+        if other.capacity is not None:
+            self.capacity = other.capacity
 
     def as_dict(self) -> dict[str, Any]:
         """The counts, JSON-ready: {"total": n, "by_category": {...}, ...}, keys sorted."""
         result: dict[str, Any] = {"total": self.total}
         for field in FIELDS:
             result[f"by_{field}"] = dict(sorted(self.counts[field].items()))
+        if self.capacity is not None:  # absent without capacity: summaries stay as they were
+            result["capacity"] = self.capacity
         return result
 
     def figures(self) -> dict[str, Any]:

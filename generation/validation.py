@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from generation import reference
+from generation.capacity_validation import parse_capacity
 from generation.scenario import (
     CATEGORIES,
     DEFAULT_FRONTS,
@@ -262,6 +263,7 @@ class Validator:
         care = self.care()
         kia, mascal_kia = self.outcomes()
         clinical_detail = self.flag("clinical_detail", True)
+        capacity = parse_capacity(self, self.doc.get("capacity"))
         names = {key: self.text(key) for key in ("name", "title", "description")}
         if self.issues or None in (total, days, start, warfare, fronts, injury_mix, care):
             return None
@@ -283,6 +285,7 @@ class Validator:
             kia_probability=kia,
             mascal_kia_probability=mascal_kia,
             clinical_detail=clinical_detail,
+            capacity=capacity,
             **names,
         )
 

@@ -43,6 +43,7 @@ def main(argv: list[str]) -> int:
         count = min(args.count, ALL_FORMATS_MAX)
         status = status or bench_command(args, True, ",".join(ALL_FORMATS), count)
     status = status or bench_script("bench_results", ["--count", str(min(args.count, 100_000))])
+    status = status or bench_script("bench_capacity")  # the capacity pass's cost
     if not args.skip_jobs:
         status = status or bench_jobs()
         status = status or bench_script("bench_scenarios")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -44,6 +45,8 @@ RANK_EXTENSION = f"{MEDGEN_FHIR}/StructureDefinition/rank"  # valueCode: STANAG 
 UNIT_EXTENSION = f"{MEDGEN_FHIR}/StructureDefinition/unit"  # valueString: unit name
 # The casualty event behind a Condition: a complex extension (see _casualty_event).
 CASUALTY_EVENT_EXTENSION = f"{MEDGEN_FHIR}/StructureDefinition/casualty-event"
+# valueCode: the timeline's waiting_for_* event a statusHistory period stands for
+WAIT_EXTENSION = f"{MEDGEN_FHIR}/StructureDefinition/capacity-wait"
 # MedGen's own code systems: the codes are the record's values, the displays its labels.
 CASUALTY_CATEGORY_SYSTEM = f"{MEDGEN_FHIR}/CodeSystem/casualty-category"
 MECHANISM_SYSTEM = f"{MEDGEN_FHIR}/CodeSystem/injury-mechanism"
@@ -311,23 +314,65 @@ class _Bundle:
 class _Stay:
     """A visit to one role: arrival (with re-triage, if any) and the event that ended it."""
 
-    __slots__ = ("end", "end_event", "facility", "start", "triage")
+    __slots__ = ("end", "end_event", "facility", "start", "triage", "waits")
 
     def __init__(self, facility: str, start: str, triage: str | None) -> None:
         self.facility, self.start, self.triage = facility, start, triage
         self.end: str | None = None
         self.end_event: str | None = None
+        # With capacity: [event, start, end] of each wait for care or lift at this role.
+        self.waits: list[list[str]] = []
 
 
 def _stays(timeline: Sequence[Record]) -> list[_Stay]:
     """Role visits in order; an evacuee's final R4 arrival has no end yet."""
     stays: list[_Stay] = []
     for step in timeline:
-        if step["event"] == "arrival":
+        event = step["event"]
+        if event == "arrival":
             stays.append(_Stay(step["facility"], step["time"], step.get("triage")))
         elif stays and stays[-1].facility == step["facility"] and stays[-1].end is None:
-            stays[-1].end, stays[-1].end_event = step["time"], step["event"]
+            if event.startswith("waiting_for"):  # a wait does not end the stay
+                stays[-1].waits.append([event, step["time"], ""])
+            else:
+                stays[-1].end, stays[-1].end_event = step["time"], event
     return stays
+
+
+def _status_history(record: Record, stay: _Stay) -> list[Json]:
+    """Encounter.statusHistory for a stay with waits (capacity only): `arrived` while
+    waiting for treatment or surgery (present, not yet seen), `in-progress` while held
+    waiting for lift; each marked with the wait's timeline event."""
+    history: list[Json] = []
+    for i, (event, start, _) in enumerate(stay.waits):
+        if event == "waiting_for_evacuation":
+            end = stay.end
+            status = "in-progress"
+        else:  # the wait ended when care began: minutes after injury, in the record
+            field = (
+                "minutes_to_surgery" if event == "waiting_for_surgery" else "minutes_to_first_care"
+            )
+            end = _plus_minutes(record["injury_time"], record.get(field))
+            status = "arrived"
+            limit = stay.waits[i + 1][1] if i + 1 < len(stay.waits) else stay.end
+            if end is not None and limit is not None:
+                end = min(max(end, start), limit)  # ISO 8601 UTC strings sort by time
+        period = {"start": start, "end": end} if end else {"start": start}
+        history.append(
+            {
+                "extension": [{"url": WAIT_EXTENSION, "valueCode": event}],
+                "status": status,
+                "period": period,
+            }
+        )
+    return history
+
+
+def _plus_minutes(time: str, minutes: int | None) -> str | None:
+    if minutes is None:
+        return None
+    moment = datetime.fromisoformat(time.replace("Z", "+00:00")) + timedelta(minutes=minutes)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def patient_bundle(record: Record) -> Json:
@@ -471,6 +516,8 @@ def _encounter(
     if request is not None:
         body["basedOn"] = [request]
     body["period"] = {"start": stay.start, "end": stay.end} if stay.end else {"start": stay.start}
+    if stay.waits:
+        body["statusHistory"] = _status_history(record, stay)
     body["diagnosis"] = [{"condition": ref, "rank": i} for i, ref in enumerate(diagnoses, start=1)]
     if stay.end_event is not None:
         body["hospitalization"] = _hospitalization(stay.end_event, after)

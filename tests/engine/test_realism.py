@@ -223,8 +223,9 @@ def test_every_emitted_procedure_code_is_in_a_table(default_run: list[Record]) -
 
 def stay_ends(record: Record) -> list[tuple[str, str, str]]:
     """(facility, start, end) of each stay: from the injury or an arrival to the next step
-    (the next arrival from the point of injury; departure, return, death or evacuation)."""
-    steps = record["timeline"]
+    (the next arrival from the point of injury; departure, return, death or evacuation).
+    A wait for care or lift (scenario capacity) is part of the stay."""
+    steps = [step for step in record["timeline"] if not step["event"].startswith("waiting_for")]
     return [
         (step["facility"], step["time"], steps[i + 1]["time"])
         for i, step in enumerate(steps[:-1])

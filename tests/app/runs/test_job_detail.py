@@ -79,3 +79,29 @@ def test_it_redirects_anonymous_users_to_login(client: Any, make_job: Any) -> No
 
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/login/?next=/jobs/{job.id}/"
+
+
+def test_it_shows_where_care_ran_out_when_the_scenario_has_capacity(
+    alice_client: Any, make_job: Any, burst_worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    capacity = {"beds": {"R2": 3}, "teams": {"R2": 1}}
+    with django_capture_on_commit_callbacks(execute=True):
+        job = make_job(total_patients=300, days=1, intensity="high", capacity=capacity)
+    burst_worker()
+
+    html = alice_client.get(f"/jobs/{job.id}/").content.decode()
+
+    assert 'id="job-capacity"' in html
+    table = html.split('id="job-capacity"')[1].split("</section>")[0]
+    assert "R2 beds" in table and "R2 surgical teams" in table
+    assert "attributed to waiting" in table
+
+
+def test_a_job_without_capacity_has_no_capacity_table(
+    alice_client: Any, make_job: Any, burst_worker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        job = make_job(total_patients=100)
+    burst_worker()
+
+    assert 'id="job-capacity"' not in alice_client.get(f"/jobs/{job.id}/").content.decode()
