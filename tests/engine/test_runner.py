@@ -162,7 +162,7 @@ def test_cards_come_as_one_unlisted_line_per_patient() -> None:
     assert {name: data for name, data in with_cards.files.items() if name != "cards.ndjson"} == (
         plain.files
     )
-    assert [f.name for f in result.files] == ["patients.json", "manifest.json"]
+    assert [f.name for f in result.files] == ["patients.json", "summary.json", "manifest.json"]
     assert result.cards is not None and result.cards.name == "cards.ndjson"
     lines = with_cards.files["cards.ndjson"].splitlines()
     assert result.cards.size == len(with_cards.files["cards.ndjson"])
