@@ -50,6 +50,13 @@ def nations() -> dict[str, Any]:
 
 
 @cache
+def names(nation: str) -> dict[str, Any]:
+    """Given and family names of a nation, with frequencies (data/names/, built once by
+    scripts/build_names.py from Faker's and Mimesis's locale data)."""
+    return _load_json(f"names/{nation}.json")  # type: ignore[no-any-return]
+
+
+@cache
 def nation_codes() -> frozenset[str]:
     return frozenset(nations())
 

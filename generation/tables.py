@@ -27,8 +27,10 @@ ConditionOption = tuple[Coded, Coded | None, bool]  # condition, site, site draw
 @dataclass(frozen=True)
 class Nation:
     code: str
-    given: tuple[tuple[str, ...], tuple[str, ...]]  # male, female
-    family: tuple[tuple[str, ...], tuple[str, ...]]  # parallel male, female forms
+    given: tuple[Choice[str], Choice[str]]  # male, female, weighted by frequency
+    family: Choice[tuple[str, str]]  # (masculine, feminine) forms of one family name
+    second_given: float  # share whose record carries a second given name
+    second_family: float  # share with two family names (Spanish, Portuguese custom)
     service_number: str
     blood_groups: Choice[str]
 
@@ -47,8 +49,8 @@ class Tables:
     front_names: tuple[str, ...]
     front_nations: tuple[Choice[str], ...]
     nations: dict[str, Nation]
-    ages: Choice[int]
-    ranks_by_age: dict[int, Choice[str]]
+    ranks: Choice[str]
+    ages_by_rank: dict[str, Choice[int]]
     regions: Choice[str]
     sites: dict[str, Choice[Coded]]
     battle_conditions: dict[tuple[str, str, str], Choice[ConditionOption]]
@@ -101,8 +103,8 @@ def compile_tables(scenario: Scenario) -> Tables:
         front_names=tuple(f.name for f in scenario.fronts),
         front_nations=tuple(Choice.of(list(f.nationalities)) for f in scenario.fronts),
         nations=_nations(scenario),
-        ages=_ages(),
-        ranks_by_age=_ranks_by_age(),
+        ranks=_ranks(),
+        ages_by_rank=_ages_by_rank(),
         regions=Choice.of(conditions["regions"]),
         sites={region: Choice.of(_coded_weights(s)) for region, s in conditions["sites"].items()},
         battle_conditions=_battle_conditions(conditions),
@@ -192,57 +194,92 @@ def _nations(scenario: Scenario) -> dict[str, Nation]:
     data = reference.nations()
     groups = reference.people()["blood_groups"]
     used = {code for front in scenario.fronts for code, _ in front.nationalities}
-    return {
-        code: Nation(
+    nations = {}
+    for code in sorted(used):
+        names = reference.names(code)
+        nations[code] = Nation(
             code=code,
             given=(
-                tuple(data[code]["given_names"]["male"]),
-                tuple(data[code]["given_names"]["female"]),
+                Choice.of([(n, w) for n, w in names["given"]["male"]]),
+                Choice.of([(n, w) for n, w in names["given"]["female"]]),
             ),
-            family=(
-                tuple(data[code]["family_names"]["male"]),
-                tuple(data[code]["family_names"]["female"]),
-            ),
+            family=Choice.of([((m, f), w) for m, f, w in names["family"]]),
+            second_given=float(names["second_given_share"]),
+            second_family=float(names["second_family_share"]),
             service_number=data[code]["service_number"],
             blood_groups=Choice.of(groups.get(code, groups["*"])),
         )
-        for code in sorted(used)
-    }
+    return nations
 
 
-def _ages() -> Choice[int]:
-    """Discrete ages from a shifted lognormal, truncated to [min, max]."""
+def _age_profile() -> dict[int, float]:
+    """Casualty ages from a shifted lognormal, truncated to [min, max]."""
     spec = reference.people()["age"]
     mu, sigma, shift = math.log(spec["median_above_shift"]), spec["log_sigma"], spec["shift"]
 
     def cdf(age: float) -> float:
         return 0.5 * (1 + math.erf((math.log(age - shift) - mu) / (sigma * math.sqrt(2))))
 
-    return Choice.of([(a, cdf(a + 1) - cdf(a)) for a in range(spec["min"], spec["max"] + 1)])
+    return {a: cdf(a + 1) - cdf(a) for a in range(spec["min"], spec["max"] + 1)}
 
 
-def _ranks_by_age() -> dict[int, Choice[str]]:
+def _rank_pyramid() -> dict[str, float]:
+    """Each rank's share of casualties: officer share split by the officer shares, the
+    rest by the enlisted shares."""
     spec = reference.people()["ranks"]
-    ages = reference.people()["age"]
+    pyramid = {}
+    for group, group_share in (
+        ("enlisted", 1 - spec["officer_share"]),
+        ("officer", spec["officer_share"]),
+    ):
+        ranks = spec[group]
+        total = sum(r["share"] for r in ranks.values())
+        for rank, r in ranks.items():
+            pyramid[rank] = group_share * r["share"] / total
+    return pyramid
+
+
+_FITTING_ROUNDS = 200
+
+
+def _rank_age_table() -> dict[str, dict[int, float]]:
+    """Joint weights of (rank, age) whose rank marginal is the pyramid and whose age
+    marginal is the casualty age profile (iterative proportional fitting). The seed is a
+    Gaussian around each rank's typical age, zero below its minimum age, so a major is
+    never 22 whatever the fitting does."""
+    spec = reference.people()["ranks"]
     spread = spec["age_spread"]
-    table = {}
-    for age in range(ages["min"], ages["max"] + 1):
-        officer = spec["officer_share_from_min_age"] if age >= spec["officer_min_age"] else 0.0
-        weights = _rank_weights(spec["enlisted"], age, spread, 1 - officer)
-        weights += _rank_weights(spec["officer"], age, spread, officer)
-        table[age] = Choice.of(weights)
+    ranks = {**spec["enlisted"], **spec["officer"]}
+    ages = _age_profile()
+    pyramid = _rank_pyramid()
+    table = {
+        rank: {
+            age: math.exp(-(((age - r["typical"]) / spread) ** 2) / 2)
+            if age >= r["min_age"]
+            else 0.0
+            for age in ages
+        }
+        for rank, r in ranks.items()
+    }
+    for _ in range(_FITTING_ROUNDS):
+        for age, target in ages.items():
+            column = sum(table[rank][age] for rank in table)
+            if column > 0:
+                for rank in table:
+                    table[rank][age] *= target / column
+        for rank, row in table.items():
+            total = sum(row.values())
+            for age in row:
+                row[age] *= pyramid[rank] / total
     return table
 
 
-def _rank_weights(
-    ranks: dict[str, list[float]], age: int, spread: float, group_share: float
-) -> list[tuple[str, float]]:
-    raw = [
-        (rank, share * math.exp(-(((age - typical) / spread) ** 2) / 2))
-        for rank, (share, typical) in ranks.items()
-    ]
-    total = sum(w for _, w in raw) or 1.0
-    return [(rank, group_share * w / total) for rank, w in raw]
+def _ranks() -> Choice[str]:
+    return Choice.of(_rank_pyramid())
+
+
+def _ages_by_rank() -> dict[str, Choice[int]]:
+    return {rank: Choice.of(row) for rank, row in _rank_age_table().items()}
 
 
 def _coded(code: str) -> Coded:
