@@ -9,13 +9,12 @@ it never changes who lives or where they go. Rules and physiology are data in
 from __future__ import annotations
 
 import random
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generation import reference
-from generation.fastops import round_half_even, round_tenths, zero_padded
+from generation import grids, reference
+from generation.fastops import round_half_even, round_tenths
 
 Stay = tuple[str, int, int]  # facility, start, end (seconds after scenario start)
 Treatment = tuple[int, str, str, str]  # time, facility, code, display
@@ -72,12 +71,8 @@ class ClinicalTables:
     fever: tuple[float, float]
     medevac: dict[str, Any]
     nine_line: NineLineTables
-    grid_zones: tuple[str, ...]
-    square_letters: str
+    front_areas: dict[str, grids.Area]  # front name -> its area (from the scenario)
     _applicable: dict[tuple[str, str, frozenset[str]], tuple[Rule, ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-    _front_areas: dict[str, tuple[str, int, int]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -90,16 +85,8 @@ class ClinicalTables:
             self._applicable[key] = rules
         return rules
 
-    def front_area(self, front: str) -> tuple[str, int, int]:
-        """`_front_area` of a front, memoised per front name."""
-        area = self._front_areas.get(front)
-        if area is None:
-            area = _front_area(front, self.grid_zones, self.square_letters)
-            self._front_areas[front] = area
-        return area
 
-
-def compile_clinical() -> ClinicalTables:
+def compile_clinical(front_areas: dict[str, grids.Area]) -> ClinicalTables:
     data = reference.clinical()
     terms = reference.snomed_terms()
     physiology = data["physiology"]
@@ -117,8 +104,7 @@ def compile_clinical() -> ClinicalTables:
         fever=(physiology["fever"][0], physiology["fever"][1]),
         medevac=data["medevac"],
         nine_line=_nine_line_tables(data["medevac"]),
-        grid_zones=tuple(data["medevac"]["grid_zones"]),
-        square_letters=data["medevac"]["square_letters"],
+        front_areas=dict(front_areas),
     )
 
 
@@ -279,15 +265,5 @@ def retriage(clinical: ClinicalTables, s: float) -> str:
 
 
 def grid_reference(rng: random.Random, clinical: ClinicalTables, front: str) -> str:
-    """An MGRS pickup point inside the front's 30 km box (the box is fixed per front)."""
-    zone_square, east, north = clinical.front_area(front)
-    r = rng.random
-    easting = zero_padded(east + int(r() * 30_000), 5)
-    return f"{zone_square} {easting} {zero_padded(north + int(r() * 30_000), 5)}"
-
-
-def _front_area(front: str, zones: tuple[str, ...], letters: str) -> tuple[str, int, int]:
-    """Zone + 100 km square and the box's south-west corner, derived from the name only."""
-    key = zlib.crc32(front.encode())
-    square = letters[(key >> 4) % len(letters)] + letters[(key >> 9) % len(letters)]
-    return f"{zones[key % len(zones)]} {square}", (key >> 13) % 60_000, (key >> 3) % 60_000
+    """An MGRS pickup point spread over the front's area."""
+    return grids.grid_reference(rng, clinical.front_areas[front])

@@ -36,6 +36,7 @@ COMPILED = (
     "generation/clinical.py",
     "generation/paperwork.py",
     "generation/people.py",
+    "generation/grids.py",
     "generation/injuries.py",
     "generation/journey.py",
     "generation/fastops.py",

@@ -42,6 +42,12 @@ TRANSIT_LEGS = ("POI-R1", "R1-R2", "R2-R3", "R3-R4")
 HOLDING_ROLES = ("R1", "R2", "R3")
 DEFAULT_INJURY_MIX = {"battle_injury": 0.55, "non_battle_injury": 0.12, "disease": 0.33}
 DEFAULT_FRONTS = [{"name": "Main", "share": 1, "nationalities": {"USA": 1}}]
+# Where a front without an `area` lies: around the Grafenwöhr training area (Bavaria),
+# the n-th such front 60 km further east than the one before, each 15 km in radius.
+DEFAULT_AREA_CENTRE = (49.70, 11.90)
+DEFAULT_AREA_STEP_EAST_KM = 60.0
+DEFAULT_AREA_RADIUS_KM = 15.0
+MAX_AREA_RADIUS_KM = 200.0
 TOP_LEVEL_KEYS = frozenset(
     {
         "name",
@@ -99,6 +105,9 @@ class Front:
     name: str
     share: float
     nationalities: tuple[tuple[str, float], ...]
+    # Where its casualties are picked up: latitude and longitude of the centre (WGS84
+    # degrees) and radius (km). 9-line grids lie inside it.
+    area: tuple[float, float, float] = (*DEFAULT_AREA_CENTRE, DEFAULT_AREA_RADIUS_KM)
 
 
 @dataclass(frozen=True)
@@ -162,7 +171,16 @@ class Scenario:
             ],
             "environment": list(self.environment),
             "fronts": [
-                {"name": f.name, "share": f.share, "nationalities": dict(f.nationalities)}
+                {
+                    "name": f.name,
+                    "share": f.share,
+                    "nationalities": dict(f.nationalities),
+                    "area": {
+                        "latitude": f.area[0],
+                        "longitude": f.area[1],
+                        "radius_km": f.area[2],
+                    },
+                }
                 for f in self.fronts
             ],
             "injury_mix": dict(self.injury_mix),

@@ -132,7 +132,7 @@ def compile_tables(scenario: Scenario) -> Tables:
         dow_timeliness=tuple(
             (limit, f) for limit, f in reference.care()["dow_timeliness"]["steps"]
         ),
-        clinical=compile_clinical(),
+        clinical=compile_clinical({f.name: f.area for f in scenario.fronts}),
         kia_minutes=Choice.of(
             [((lo, hi), p) for lo, hi, p in reference.care()["kia"]["time_of_death_minutes"]]
         ),

@@ -16,11 +16,15 @@ from typing import Any
 from generation import reference
 from generation.scenario import (
     CATEGORIES,
+    DEFAULT_AREA_CENTRE,
+    DEFAULT_AREA_RADIUS_KM,
+    DEFAULT_AREA_STEP_EAST_KM,
     DEFAULT_FRONTS,
     DEFAULT_INJURY_MIX,
     DEFAULT_START,
     HOLDING_ROLES,
     INTENSITIES,
+    MAX_AREA_RADIUS_KM,
     MAX_DAYS,
     MAX_FRONTS,
     MAX_PATIENTS,
@@ -311,7 +315,7 @@ class Validator:
         if shares is None:
             return None
         return tuple(
-            Front(f.name, shares[f.name], f.nationalities)  # type: ignore[union-attr]
+            Front(f.name, shares[f.name], f.nationalities, f.area)  # type: ignore[union-attr]
             for f in fronts
         )
 
@@ -319,16 +323,45 @@ class Validator:
         if not isinstance(raw, Mapping):
             self.error(path, "must be an object with name, share and nationalities")
             return None
-        for key in sorted(set(raw) - {"name", "share", "nationalities"}):
+        for key in sorted(set(raw) - {"name", "share", "nationalities", "area"}):
             self.error(f"{path}.{key}", "unknown key")
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
             self.error(f"{path}.name", "is required")
         share = self.number(f"{path}.share", raw.get("share"), 0, 100)
         nations = self.nationalities(f"{path}.nationalities", raw.get("nationalities"))
+        index = int(path[path.index("[") + 1 : -1]) if "[" in path else 0
+        area = self.area(f"{path}.area", raw.get("area"), index)
         if not isinstance(name, str) or not name.strip() or share is None or nations is None:
             return None
-        return Front(name.strip(), share, nations)
+        if area is None:
+            return None
+        return Front(name.strip(), share, nations, area)
+
+    def area(self, path: str, raw: Any, index: int) -> tuple[float, float, float] | None:
+        """A front's area; absent, the default one (the n-th front further east)."""
+        if raw is None:
+            centre_latitude, centre_longitude = DEFAULT_AREA_CENTRE
+            step = 111.32 * math.cos(math.radians(centre_latitude))  # km per degree east
+            east = index * DEFAULT_AREA_STEP_EAST_KM / step
+            return (centre_latitude, round(centre_longitude + east, 4), DEFAULT_AREA_RADIUS_KM)
+        if not isinstance(raw, Mapping):
+            self.error(path, "must be an object with latitude, longitude and radius_km")
+            return None
+        for key in sorted(set(raw) - {"latitude", "longitude", "radius_km"}):
+            self.error(f"{path}.{key}", "unknown key")
+        for key in ("latitude", "longitude", "radius_km"):
+            if key not in raw:
+                self.error(f"{path}.{key}", "is required")
+        # MGRS covers 80 S to 84 N; the disc must stay inside that band.
+        latitude = self.number(f"{path}.latitude", raw.get("latitude", 0), -78, 82)
+        longitude = self.number(f"{path}.longitude", raw.get("longitude", 0), -180, 180)
+        radius = self.number(f"{path}.radius_km", raw.get("radius_km", 1), 0.1, MAX_AREA_RADIUS_KM)
+        if latitude is None or longitude is None or radius is None:
+            return None
+        if any(key not in raw for key in ("latitude", "longitude", "radius_km")):
+            return None
+        return (float(latitude), float(longitude), float(radius))
 
     def nationalities(self, path: str, raw: Any) -> tuple[tuple[str, float], ...] | None:
         known = reference.nation_codes()

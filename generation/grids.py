@@ -1,0 +1,104 @@
+"""MGRS grid references: a point inside a front's area, WGS84 latitude/longitude to UTM
+to an MGRS reference with 1 m precision.
+
+The projection is the transverse Mercator series of Krüger to the third order in n
+(Karney 2011, "Transverse Mercator with an accuracy of a few nanometers", eq. 35-36; the
+third order is good to well under a millimetre inside a UTM zone). The 100 km square
+letters follow the MGRS "AA" lettering used with WGS84 (NGA, "The Universal Grids: UTM
+and UPS", DMA TM 8358.1, section 3): columns A-H, J-R, S-Z repeat every three zones,
+rows A-V (no I or O) start at A in odd zones and at F in even ones. tests/engine/
+test_grids.py checks every reference against an independent decoder (PyGeodesy).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+from generation.fastops import zero_padded
+
+# An area: latitude and longitude of its centre (degrees), radius (km).
+Area = tuple[float, float, float]
+
+_A = 6378137.0  # WGS84 semi-major axis, m
+_F = 1 / 298.257223563  # WGS84 flattening
+_K0 = 0.9996  # UTM central scale factor
+_N = _F / (2 - _F)
+_A_HAT = _A / (1 + _N) * (1 + _N**2 / 4 + _N**4 / 64)
+_ALPHA = (
+    _N / 2 - 2 * _N**2 / 3 + 5 * _N**3 / 16,
+    13 * _N**2 / 48 - 3 * _N**3 / 5,
+    61 * _N**3 / 240,
+)
+_E2N = 2 * math.sqrt(_N) / (1 + _N)  # the eccentricity, e = 2 sqrt(n) / (1 + n)
+_BANDS = "CDEFGHJKLMNPQRSTUVWXX"  # 8 degree bands from 80 S; X is 12 degrees (72-84 N)
+_COLUMNS = ("ABCDEFGH", "JKLMNPQR", "STUVWXYZ")
+_ROWS = "ABCDEFGHJKLMNPQRSTUV"
+EARTH_RADIUS_KM = 6371.0088  # mean radius of the WGS84 ellipsoid (IUGG R1)
+MIN_LATITUDE = -80.0  # MGRS uses UTM between 80 S and 84 N (UPS beyond)
+MAX_LATITUDE = 84.0
+
+
+def point_in(rng: random.Random, area: Area) -> tuple[float, float]:
+    """A point spread evenly over the disc of the area: (latitude, longitude). The disc
+    is measured along great circles of the mean Earth sphere (the great-circle
+    destination from the centre), so it stays round at any latitude."""
+    latitude, longitude, radius = area
+    r = rng.random
+    angle = radius * math.sqrt(r()) / EARTH_RADIUS_KM
+    bearing = 2 * math.pi * r()
+    phi = math.radians(latitude)
+    sin_phi, cos_phi = math.sin(phi), math.cos(phi)
+    sin_angle, cos_angle = math.sin(angle), math.cos(angle)
+    sin_lat = sin_phi * cos_angle + cos_phi * sin_angle * math.cos(bearing)
+    east = math.atan2(math.sin(bearing) * sin_angle * cos_phi, cos_angle - sin_phi * sin_lat)
+    return math.degrees(math.asin(sin_lat)), longitude + math.degrees(east)
+
+
+def grid_reference(rng: random.Random, area: Area) -> str:
+    """An MGRS reference ("35U MA 12345 67890") of a point inside the area."""
+    latitude, longitude = point_in(rng, area)
+    return mgrs(latitude, longitude)
+
+
+def mgrs(latitude: float, longitude: float) -> str:
+    """The 1 m MGRS reference of a WGS84 position between 80 S and 84 N."""
+    longitude = (longitude + 180) % 360 - 180  # an area across the antimeridian
+    zone = utm_zone(latitude, longitude)
+    easting, northing = utm(latitude, longitude, zone)
+    column = _COLUMNS[(zone - 1) % 3][int(easting // 100_000) - 1]
+    row = _ROWS[(int(northing // 100_000) + (5 if zone % 2 == 0 else 0)) % 20]
+    band = _BANDS[int((latitude + 80) // 8)]
+    east = zero_padded(int(easting) % 100_000, 5)
+    north = zero_padded(int(northing) % 100_000, 5)
+    return f"{zone}{band} {column}{row} {east} {north}"
+
+
+def utm_zone(latitude: float, longitude: float) -> int:
+    """The UTM zone, with the Norway (32V) and Svalbard (31X-37X) exceptions."""
+    zone = int((longitude + 180) // 6) % 60 + 1
+    if 56 <= latitude < 64 and 3 <= longitude < 12:
+        return 32
+    if 72 <= latitude <= 84 and 0 <= longitude < 42:
+        return 31 if longitude < 9 else 33 if longitude < 21 else 35 if longitude < 33 else 37
+    return zone
+
+
+def utm(latitude: float, longitude: float, zone: int) -> tuple[float, float]:
+    """(easting, northing) in metres in the given zone; southern northings carry the
+    10,000 km false northing."""
+    phi = math.radians(latitude)
+    lam = math.radians(longitude - (zone * 6 - 183))
+    sin_phi = math.sin(phi)
+    t = math.sinh(math.atanh(sin_phi) - _E2N * math.atanh(_E2N * sin_phi))
+    xi_prime = math.atan2(t, math.cos(lam))
+    eta_prime = math.atanh(math.sin(lam) / math.sqrt(1 + t * t))
+    xi, eta = xi_prime, eta_prime
+    for j, alpha in enumerate(_ALPHA, start=1):
+        xi += alpha * math.sin(2 * j * xi_prime) * math.cosh(2 * j * eta_prime)
+        eta += alpha * math.cos(2 * j * xi_prime) * math.sinh(2 * j * eta_prime)
+    easting = 500_000 + _K0 * _A_HAT * eta
+    northing = _K0 * _A_HAT * xi
+    if latitude < 0:
+        northing += 10_000_000
+    return easting, northing
