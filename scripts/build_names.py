@@ -238,7 +238,11 @@ def _family(provider: Any, nation: str) -> list[tuple[str, str, float]]:
         stems = provider.last_names_without_suffix
         return [(s + "son", s + "dóttir", 1.0) for s in dict.fromkeys(stems)]
     if nation == "POL":
-        names = _weighted(provider.male_last_names) + _weighted(provider.unisex_last_names)
+        # male_last_names is Faker's list of the 200 commonest Polish family names (about
+        # half of them -ski/-cki); the long unisex list holds rarer ones. Without counts,
+        # a common name is given ten times the weight of a rare one (an estimate).
+        names = [(n, 10.0) for n in provider.male_last_names]
+        names += _weighted(provider.unisex_last_names)
         return [(n, _polish_feminine(n), w) for n, w in names]
     if nation in ("GRC", "BGR", "MKD", "LVA"):
         return _paired(provider, nation)
