@@ -88,12 +88,16 @@ class ClinicalTables:
 
 def compile_clinical(front_areas: dict[str, grids.Area]) -> ClinicalTables:
     data = reference.clinical()
+    cbrn = reference.cbrn()  # CBRN conditions' tags and treatments, kept beside the agents
     terms = reference.snomed_terms()
     physiology = data["physiology"]
+    condition_tags = {**data["condition_tags"], **cbrn["condition_tags"]}
     return ClinicalTables(
-        condition_tags={code: frozenset(tags) for code, tags in data["condition_tags"].items()},
+        condition_tags={
+            code: frozenset(tags) for code, tags in condition_tags.items() if code[0] != "_"
+        },
         rules={
-            role: tuple(_rule(r, terms) for r in rules)
+            role: tuple(_rule(r, terms) for r in rules + cbrn["treatments"].get(role, []))
             for role, rules in data["treatments"].items()
         },
         severity_bands={k: tuple(v) for k, v in physiology["triage_severity"].items()},

@@ -26,6 +26,8 @@ def battle_injury(
     triage = "DEAD" if killed else pick(tables.battle_triage[warfare], r)
     severity = "T1" if triage in ("DEAD", "T4") else triage
     region = pick(tables.regions, r)
+    if warfare == tables.cbrn.warfare:
+        return mechanism, triage, cbrn_conditions(rng, tables, severity, region), region
     conditions = [
         _condition(rng, tables, tables.battle_conditions[(mechanism, region, severity)], region)
     ]
@@ -40,6 +42,28 @@ def battle_injury(
     if secondary and rng.random() < tables.battle_secondary_probability:
         conditions.append(_condition(rng, tables, tables.battle_secondary, region))
     return mechanism, triage, conditions, region
+
+
+def cbrn_conditions(
+    rng: random.Random, tables: Tables, severity: str, region: str
+) -> list[dict[str, Any]]:
+    """The agent's conditions for a casualty of this severity: each one present with its
+    own probability (the first, the exposure or the disease itself, always)."""
+    r = rng.random
+    conditions = []
+    for (code, display), site, from_region, probability in tables.cbrn.conditions[severity]:
+        if probability < 1.0 and r() >= probability:
+            continue
+        if from_region:
+            site = pick(tables.sites[region], r)
+        conditions.append(
+            {
+                "code": code,
+                "display": display,
+                "body_site": {"code": site[0], "display": site[1]} if site else None,
+            }
+        )
+    return conditions
 
 
 def non_battle_injury(

@@ -88,13 +88,22 @@ class _Factory:
         )
         unit = people.unit(rng, tables, front, nation.code, self.naval[warfare])
         kia_probability = self.mascal_kia_probability if mascal else self.kia_probability
+        cbrn = category == BATTLE and warfare == tables.cbrn.warfare
+        if cbrn:  # a CBRN attack kills by its agent, not by the battle rate
+            kia_probability = tables.cbrn.kia
         killed = category == BATTLE and rng.random() < kia_probability
         mechanism, triage, conditions, region = self._injury(rng, category, warfare, killed)
         precedence = injuries.precedence(tables, triage, region, category)
         category_name = injuries.CATEGORY_NAMES[category]
+        onset = t0
+        incubation = tables.cbrn.incubation
+        if cbrn and incubation is not None:  # a biological agent: ill days later
+            onset = t0 + int(journey.triangular(rng.random, incubation) * 3600)
         timeline, outcome, facility, when = self._journey(
-            rng, killed, category_name, triage, precedence, t0
+            rng, killed, category_name, triage, precedence, onset
         )
+        if onset != t0:  # exposed at the release, in care only once ill
+            timeline[0] = (t0, "POI", "injury")
         assert when == timeline[-1][0]  # the outcome is the last step: its time is written
         times = [clock.iso(t) for t, _, _ in timeline]
         # By index, not zip(strict=True): compiled, that zip is a generic call.

@@ -45,6 +45,12 @@ def clinical() -> dict[str, Any]:
 
 
 @cache
+def cbrn() -> dict[str, Any]:
+    """CBRN agents: mechanism, lethality, triage, incubation, conditions, treatments."""
+    return _load_json("cbrn.json")  # type: ignore[no-any-return]
+
+
+@cache
 def nations() -> dict[str, Any]:
     return _load_json("nations.json")  # type: ignore[no-any-return]
 
@@ -68,9 +74,14 @@ def environment_conditions() -> tuple[str, ...]:
 
 @cache
 def snomed_terms() -> dict[str, str]:
-    """SNOMED CT code -> term, for every code the engine can emit."""
-    text = (_DATA / "snomed.csv").read_text(encoding="utf-8")
-    return {row["code"]: row["term"] for row in csv.DictReader(io.StringIO(text, newline=""))}
+    """SNOMED CT code -> term, for every code the engine can emit: the verified table and
+    the codes added to it since (snomed-added.csv, with their sources)."""
+    terms = {}
+    for name in ("snomed.csv", "snomed-added.csv"):
+        text = (_DATA / name).read_text(encoding="utf-8")
+        for row in csv.DictReader(io.StringIO(text, newline="")):
+            terms[row["code"]] = row["term"]
+    return terms
 
 
 @cache
@@ -86,5 +97,7 @@ def presets() -> dict[str, dict[str, Any]]:
 
 def warm() -> None:
     """Load every table now (a worker calls this at start, not per job)."""
-    for loader in (warfare, care, people, conditions, clinical, nations, snomed_terms, presets):
+    for loader in (
+        warfare, care, people, conditions, clinical, cbrn, nations, snomed_terms, presets
+    ):
         loader()

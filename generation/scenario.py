@@ -30,6 +30,19 @@ WARFARE_TYPES = (
 INTENSITIES = ("low", "medium", "high", "extreme")
 TEMPOS = ("sustained", "escalating", "surge", "declining", "intermittent")
 SPECIAL_EVENT_TYPES = ("offensive", "ambush", "mass_casualty")
+# The agent of the cbrn warfare type (generation/data/cbrn.json).
+CBRN_AGENTS = (
+    "nerve",
+    "blister",
+    "choking",
+    "blood",
+    "anthrax",
+    "plague",
+    "botulism",
+    "smallpox",
+    "radiological",
+)
+DEFAULT_CBRN_AGENT = "nerve"
 CATEGORIES = ("battle_injury", "non_battle_injury", "disease")
 CATEGORY_LABELS = {
     "battle_injury": "Battle injury",
@@ -68,6 +81,7 @@ TOP_LEVEL_KEYS = frozenset(
         "care",
         "outcomes",
         "clinical_detail",
+        "cbrn_agent",
     }
 )
 
@@ -149,6 +163,7 @@ class Scenario:
     kia_probability: float
     mascal_kia_probability: float
     clinical_detail: bool = True
+    cbrn_agent: str = DEFAULT_CBRN_AGENT
     name: str = ""
     title: str = ""
     description: str = ""
@@ -195,6 +210,7 @@ class Scenario:
                 "mascal_kia_probability": self.mascal_kia_probability,
             },
             "clinical_detail": self.clinical_detail,
+            "cbrn_agent": self.cbrn_agent,
         }
 
 

@@ -35,6 +35,24 @@ class Nation:
     blood_groups: Choice[str]
 
 
+# A CBRN condition: (code, display), body site (None: systemic), site drawn from the wound
+# region, probability of being present.
+CbrnCondition = tuple[Coded, Coded | None, bool, float]
+
+
+@dataclass(frozen=True)
+class CbrnTables:
+    """The scenario's CBRN agent, for casualties of the cbrn warfare type."""
+
+    warfare: int  # index of the cbrn warfare type in the scenario, -1 without one
+    agent: str
+    mechanism: str
+    kia: float
+    incubation: Triangle | None  # hours; biological agents only
+    conditions: dict[str, tuple[CbrnCondition, ...]]  # by severity T1-T3
+    tags: frozenset[str]  # added to a CBRN casualty's clinical tags
+
+
 @dataclass(frozen=True)
 class Tables:
     """Compiled, read-only sampling tables for one scenario."""
@@ -79,6 +97,7 @@ class Tables:
     clinical: ClinicalTables
     kia_minutes: Choice[tuple[int, int]]
     blood_group_codes: dict[str, Coded]
+    cbrn: CbrnTables
     unit_branches: tuple[str, ...]
     naval_unit_branches: tuple[str, ...]
 
@@ -89,6 +108,7 @@ def compile_tables(scenario: Scenario) -> Tables:
     names = tuple(name for name, _ in scenario.warfare)
     night = _night_shift(scenario)
     conditions = reference.conditions()
+    cbrn = _cbrn(scenario, names)
     rtd_stay = {
         role: tuple(w) for role, w in reference.care()["rtd_stay"].items() if role[0] != "_"
     }
@@ -97,8 +117,14 @@ def compile_tables(scenario: Scenario) -> Tables:
         warfare_names=names,
         warfare_hours=tuple(_hours(war["types"][n]["hours"], night) for n in names),
         dnbi_hours=_hours(war["dnbi_hours"], 0.0),
-        mechanisms=tuple(Choice.of(war["types"][n]["mechanisms"]) for n in names),
-        battle_triage=tuple(Choice.of(war["types"][n]["triage"]) for n in names),
+        mechanisms=tuple(
+            Choice.of({cbrn.mechanism: 1.0} if n == "cbrn" else war["types"][n]["mechanisms"])
+            for n in names
+        ),
+        battle_triage=tuple(
+            Choice.of(_cbrn_agent(scenario)["triage"] if n == "cbrn" else war["types"][n]["triage"])
+            for n in names
+        ),
         dnbi_triage={k: Choice.of(v) for k, v in conditions["triage"].items() if k[0] != "_"},
         front_names=tuple(f.name for f in scenario.fronts),
         front_nations=tuple(Choice.of(list(f.nationalities)) for f in scenario.fronts),
@@ -137,6 +163,7 @@ def compile_tables(scenario: Scenario) -> Tables:
             [((lo, hi), p) for lo, hi, p in reference.care()["kia"]["time_of_death_minutes"]]
         ),
         blood_group_codes=_blood_group_codes(),
+        cbrn=cbrn,
         unit_branches=tuple(reference.people()["unit_branches"]),
         naval_unit_branches=tuple(reference.people()["naval_unit_branches"]),
     )
@@ -328,6 +355,34 @@ def _outcomes() -> dict[tuple[str, str], Choice[str]]:
         if not category.startswith("_")
         for triage, weights in by_triage.items()
     }
+
+
+def _cbrn_agent(scenario: Scenario) -> dict[str, Any]:
+    return reference.cbrn()["agents"][scenario.cbrn_agent]  # type: ignore[no-any-return]
+
+
+def _cbrn(scenario: Scenario, warfare_names: tuple[str, ...]) -> CbrnTables:
+    agent = _cbrn_agent(scenario)
+    incubation = agent.get("incubation_hours")
+    conditions = {}
+    for severity, entries in agent["conditions"].items():
+        options: list[CbrnCondition] = []
+        for entry in entries:
+            if len(entry) == 2:  # site from the wound region
+                options.append((_coded(entry[0]), None, True, float(entry[1])))
+            else:
+                site = _coded(entry[2]) if entry[2] else None
+                options.append((_coded(entry[0]), site, False, float(entry[1])))
+        conditions[severity] = tuple(options)
+    return CbrnTables(
+        warfare=warfare_names.index("cbrn") if "cbrn" in warfare_names else -1,
+        agent=scenario.cbrn_agent,
+        mechanism=agent["mechanism"],
+        kia=float(agent["kia"]),
+        incubation=triangle(tuple(incubation)) if incubation else None,
+        conditions=conditions,
+        tags=frozenset({f"agent_{scenario.cbrn_agent}"}),
+    )
 
 
 def _blood_group_codes() -> dict[str, Coded]:

@@ -16,6 +16,8 @@ from typing import Any
 from generation import reference
 from generation.scenario import (
     CATEGORIES,
+    CBRN_AGENTS,
+    DEFAULT_CBRN_AGENT,
     DEFAULT_AREA_CENTRE,
     DEFAULT_AREA_RADIUS_KM,
     DEFAULT_AREA_STEP_EAST_KM,
@@ -89,6 +91,7 @@ class Validator:
         care = self.care()
         kia, mascal_kia = self.outcomes()
         clinical_detail = self.flag("clinical_detail", True)
+        cbrn_agent = self.choice("cbrn_agent", CBRN_AGENTS, DEFAULT_CBRN_AGENT)
         names = {key: self.text(key) for key in ("name", "title", "description")}
         if self.issues or None in (total, days, start, warfare, fronts, injury_mix, care):
             return None
@@ -109,6 +112,7 @@ class Validator:
             kia_probability=kia,
             mascal_kia_probability=mascal_kia,
             clinical_detail=clinical_detail,
+            cbrn_agent=cbrn_agent,
             **names,
         )
 
