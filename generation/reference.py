@@ -98,6 +98,14 @@ def presets() -> dict[str, dict[str, Any]]:
 def warm() -> None:
     """Load every table now (a worker calls this at start, not per job)."""
     for loader in (
-        warfare, care, people, conditions, clinical, cbrn, nations, snomed_terms, presets
+        warfare,
+        care,
+        people,
+        conditions,
+        clinical,
+        cbrn,
+        nations,
+        snomed_terms,
+        presets,
     ):
         loader()

@@ -17,10 +17,10 @@ from generation import reference
 from generation.scenario import (
     CATEGORIES,
     CBRN_AGENTS,
-    DEFAULT_CBRN_AGENT,
     DEFAULT_AREA_CENTRE,
     DEFAULT_AREA_RADIUS_KM,
     DEFAULT_AREA_STEP_EAST_KM,
+    DEFAULT_CBRN_AGENT,
     DEFAULT_FRONTS,
     DEFAULT_INJURY_MIX,
     DEFAULT_START,

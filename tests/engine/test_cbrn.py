@@ -26,9 +26,7 @@ def attack(agent: str, size: int = SIZE) -> list[dict[str, Any]]:
     document["cbrn_agent"] = agent
     document["clinical_detail"] = agent == "nerve"  # treatments are checked for nerve only
     records = records_for(generation.parse_scenario(document), seed=9)
-    return [
-        r for r in records if r["warfare_type"] == "cbrn" and r["category"] == "battle_injury"
-    ]
+    return [r for r in records if r["warfare_type"] == "cbrn" and r["category"] == "battle_injury"]
 
 
 def mortality(records: list[dict[str, Any]]) -> float:
