@@ -86,11 +86,17 @@ def non_battle_injury(
             [_condition(rng, tables, tables.cold[triage], "other")],
             "other",
         )
-    mechanism = pick(tables.non_battle_mechanisms, rng.random)
-    return mechanism, triage, [_condition(rng, tables, tables.non_battle[triage], "other")], "other"
+    condition = _condition(rng, tables, tables.non_battle[triage], "other")
+    # The injury decides how it happened: whiplash in a vehicle, a sprain at sport.
+    mechanisms = tables.nbi_mechanisms.get(condition["code"], tables.non_battle_mechanisms)
+    mechanism = pick(mechanisms, rng.random)
+    return mechanism, triage, [condition], "other"
 
 
-def disease(rng: random.Random, tables: Tables) -> tuple[str, str, list[dict[str, Any]], str]:
+def disease(
+    rng: random.Random, tables: Tables, female: bool = False
+) -> tuple[str, str, list[dict[str, Any]], str]:
+    """An illness from the theatre's table for the casualty's sex."""
     triage = pick(tables.dnbi_triage["disease"], rng.random)
     if rng.random() < tables.psychiatric_share:
         return (
@@ -99,7 +105,8 @@ def disease(rng: random.Random, tables: Tables) -> tuple[str, str, list[dict[str
             [_condition(rng, tables, tables.psychiatric[triage], "other")],
             "other",
         )
-    return "illness", triage, [_condition(rng, tables, tables.disease[triage], "other")], "other"
+    table = tables.disease_by_sex[1 if female else 0]
+    return "illness", triage, [_condition(rng, tables, table[triage], "other")], "other"
 
 
 def precedence(tables: Tables, triage: str, region: str, category: int) -> str | None:

@@ -92,7 +92,9 @@ class _Factory:
         if cbrn:  # a CBRN attack kills by its agent, not by the battle rate
             kia_probability = tables.cbrn.kia
         killed = category == BATTLE and rng.random() < kia_probability
-        mechanism, triage, conditions, region = self._injury(rng, category, warfare, killed)
+        mechanism, triage, conditions, region = self._injury(
+            rng, category, warfare, killed, sex == "female"
+        )
         precedence = injuries.precedence(tables, triage, region, category)
         category_name = injuries.CATEGORY_NAMES[category]
         onset = t0
@@ -185,10 +187,10 @@ class _Factory:
         return journey.journey(rng, self.tables, category, triage, precedence, t0)
 
     def _injury(
-        self, rng: random.Random, category: int, warfare: int, killed: bool
+        self, rng: random.Random, category: int, warfare: int, killed: bool, female: bool
     ) -> tuple[str, str, list[dict[str, Any]], str]:
         if category == NON_BATTLE:
             return injuries.non_battle_injury(rng, self.tables)
         if category == DISEASE:
-            return injuries.disease(rng, self.tables)
+            return injuries.disease(rng, self.tables, female)
         return injuries.battle_injury(rng, self.tables, warfare, killed)

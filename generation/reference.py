@@ -45,6 +45,12 @@ def clinical() -> dict[str, Any]:
 
 
 @cache
+def climate() -> dict[str, Any]:
+    """Disease and non-battle injury by climate, season and sex; NBI mechanisms."""
+    return _load_json("climate.json")  # type: ignore[no-any-return]
+
+
+@cache
 def cbrn() -> dict[str, Any]:
     """CBRN agents: mechanism, lethality, triage, incubation, conditions, treatments."""
     return _load_json("cbrn.json")  # type: ignore[no-any-return]
@@ -104,6 +110,7 @@ def warm() -> None:
         conditions,
         clinical,
         cbrn,
+        climate,
         nations,
         snomed_terms,
         presets,

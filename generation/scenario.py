@@ -43,6 +43,7 @@ CBRN_AGENTS = (
     "radiological",
 )
 DEFAULT_CBRN_AGENT = "nerve"
+CLIMATES = ("temperate", "cold", "arid", "tropical")
 CATEGORIES = ("battle_injury", "non_battle_injury", "disease")
 CATEGORY_LABELS = {
     "battle_injury": "Battle injury",
@@ -82,6 +83,7 @@ TOP_LEVEL_KEYS = frozenset(
         "outcomes",
         "clinical_detail",
         "cbrn_agent",
+        "climate",
     }
 )
 
@@ -164,6 +166,7 @@ class Scenario:
     mascal_kia_probability: float
     clinical_detail: bool = True
     cbrn_agent: str = DEFAULT_CBRN_AGENT
+    climate: str = "temperate"  # temperate, cold, arid or tropical (generation/climate.py)
     name: str = ""
     title: str = ""
     description: str = ""
@@ -211,6 +214,7 @@ class Scenario:
             },
             "clinical_detail": self.clinical_detail,
             "cbrn_agent": self.cbrn_agent,
+            "climate": self.climate,
         }
 
 

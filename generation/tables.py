@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from generation import reference
+from generation import climate, reference
 from generation.choice import Choice
 from generation.clinical import ClinicalTables, compile_clinical
 from generation.scenario import Scenario, Window
@@ -77,11 +77,13 @@ class Tables:
     secondary_mechanisms: frozenset[str]
     non_battle: dict[str, Choice[ConditionOption]]
     non_battle_mechanisms: Choice[str]
+    nbi_mechanisms: dict[str, Choice[str]]  # condition code -> its mechanisms
     heat: dict[str, Choice[ConditionOption]] | None
     cold: dict[str, Choice[ConditionOption]] | None
     heat_share: float
     cold_share: float
-    disease: dict[str, Choice[ConditionOption]]
+    disease: dict[str, Choice[ConditionOption]]  # men (see disease_by_sex)
+    disease_by_sex: tuple[dict[str, Choice[ConditionOption]], dict[str, Choice[ConditionOption]]]
     psychiatric: dict[str, Choice[ConditionOption]]
     psychiatric_share: float
     outcomes: dict[tuple[str, str], Choice[str]]
@@ -137,13 +139,28 @@ def compile_tables(scenario: Scenario) -> Tables:
         battle_secondary=_options(conditions["battle_secondary"]["conditions"]),
         battle_secondary_probability=conditions["battle_secondary"]["probability"],
         secondary_mechanisms=frozenset(conditions["battle_secondary"]["mechanisms"]),
-        non_battle=_by_severity(conditions["non_battle"]),
+        non_battle=_theatre_tables(scenario, "non_battle", False),
         non_battle_mechanisms=Choice.of(conditions["non_battle"]["mechanisms"]),
+        nbi_mechanisms={
+            code: Choice.of(weights)
+            for code, weights in reference.climate()["nbi_mechanisms"].items()
+            if code[0] != "_"
+        },
         heat=_by_severity(conditions["environmental"]["heat"]),
         cold=_by_severity(conditions["environmental"]["cold"]),
-        heat_share=_environment_max(scenario, "heat_injury_share"),
-        cold_share=_environment_max(scenario, "cold_injury_share"),
-        disease=_by_severity(conditions["disease"]),
+        heat_share=max(
+            _environment_max(scenario, "heat_injury_share"),
+            climate.environmental_share("heat", scenario.climate, climate.season(scenario)),
+        ),
+        cold_share=max(
+            _environment_max(scenario, "cold_injury_share"),
+            climate.environmental_share("cold", scenario.climate, climate.season(scenario)),
+        ),
+        disease=_theatre_tables(scenario, "disease", False),
+        disease_by_sex=(
+            _theatre_tables(scenario, "disease", False),
+            _theatre_tables(scenario, "disease", True),
+        ),
         psychiatric=_by_severity(conditions["disease"]["psychiatric"]),
         psychiatric_share=conditions["disease"]["psychiatric_share"],
         outcomes=_outcomes(),
@@ -328,6 +345,23 @@ def _options(entries: list[list[Any]]) -> Choice[ConditionOption]:
             site = _coded(entry[2]) if entry[2] else None
             options.append(((_coded(code), site, False), weight))
     return Choice.of(options)
+
+
+def _theatre_tables(
+    scenario: Scenario, category: str, female: bool
+) -> dict[str, Choice[ConditionOption]]:
+    """A DNBI table (`disease` or `non_battle`) with the conditions climate.json adds,
+    each weight multiplied by what the theatre's climate, season and the sex make of it."""
+    block = reference.conditions()[category]
+    added = reference.climate()["added"][category]
+    season = climate.season(scenario)
+    tables = {}
+    for severity in ("T1", "T2", "T3"):
+        entries = [list(e) for e in block[severity]] + [list(e) for e in added.get(severity, [])]
+        for entry in entries:
+            entry[1] = entry[1] * climate.weight_factor(entry[0], scenario.climate, season, female)
+        tables[severity] = _options([e for e in entries if e[1] > 0])
+    return tables
 
 
 def _by_severity(block: dict[str, Any]) -> dict[str, Choice[ConditionOption]]:

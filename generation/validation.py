@@ -14,9 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from generation import reference
+from generation.climate import derived_climate
 from generation.scenario import (
     CATEGORIES,
     CBRN_AGENTS,
+    CLIMATES,
     DEFAULT_AREA_CENTRE,
     DEFAULT_AREA_RADIUS_KM,
     DEFAULT_AREA_STEP_EAST_KM,
@@ -92,6 +94,7 @@ class Validator:
         kia, mascal_kia = self.outcomes()
         clinical_detail = self.flag("clinical_detail", True)
         cbrn_agent = self.choice("cbrn_agent", CBRN_AGENTS, DEFAULT_CBRN_AGENT)
+        climate = self.climate(fronts, environment)
         names = {key: self.text(key) for key in ("name", "title", "description")}
         if self.issues or None in (total, days, start, warfare, fronts, injury_mix, care):
             return None
@@ -113,6 +116,7 @@ class Validator:
             mascal_kia_probability=mascal_kia,
             clinical_detail=clinical_detail,
             cbrn_agent=cbrn_agent,
+            climate=climate,
             **names,
         )
 
@@ -380,6 +384,15 @@ class Validator:
             return None
         # Sorted by code: key order in the document must not matter (see warfare()).
         return tuple((code, share) for code, share in sorted(shares.items()) if share > 0)
+
+    def climate(self, fronts: tuple[Front, ...] | None, environment: tuple[str, ...]) -> str:
+        """The theatre's climate: given, or derived from the fronts' latitudes and the
+        environment (a hot or cold environment decides)."""
+        if "climate" in self.doc:
+            return self.choice("climate", CLIMATES, "temperate")
+        if not fronts:
+            return "temperate"
+        return derived_climate([f.area[0] for f in fronts], environment)
 
     def demographics(self) -> float:
         raw = self.doc.get("demographics", {})
