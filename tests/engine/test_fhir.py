@@ -111,7 +111,10 @@ def loinc() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def verified_snomed() -> dict[str, str]:
-    return _read_table(SHARED / "snomed-ct.csv")
+    """The shared verified table and the codes added since, each with its own sources
+    (generation/data/snomed-added.csv; tests/engine/test_codes.py checks them)."""
+    added = Path(generation.__file__).resolve().parent / "data" / "snomed-added.csv"
+    return {**_read_table(SHARED / "snomed-ct.csv"), **_read_table(added)}
 
 
 def _sample(name: str) -> list[Json]:
