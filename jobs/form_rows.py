@@ -179,6 +179,9 @@ class FrontForm(RowForm):
                 "three-letter code (ISO 3166-1 alpha-3), e.g. POL."
             )
             self.add_error("nationalities", text)
+        elif key == "area" and tail.startswith("."):  # name the part of the typed triple
+            part = {"latitude": "Latitude", "longitude": "Longitude", "radius_km": "Radius (km)"}
+            self.add_error("area", as_sentence(part.get(tail[1:], "Area"), message))
         else:
             super().add_engine_issue(key, tail, message)
 

@@ -95,7 +95,7 @@ def test_a_fronts_area_is_typed_as_three_numbers_and_checked_by_the_engine() -> 
         wrong.front_formset.errors
     )
     north_pole = bound(post_data(**{"fronts-0-area": "89, 0, 10"}))
-    assert not north_pole.is_valid() and "between -78 and 82" in str(
+    assert not north_pole.is_valid() and "Latitude must be between -78 and 82" in str(
         north_pole.front_formset.errors
     )
 
