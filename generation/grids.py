@@ -39,10 +39,10 @@ MIN_LATITUDE = -80.0  # MGRS uses UTM between 80 S and 84 N (UPS beyond)
 MAX_LATITUDE = 84.0
 
 
-def point_in(rng: random.Random, area: Area) -> tuple[float, float]:
-    """A point spread evenly over the disc of the area: (latitude, longitude). The disc
-    is measured along great circles of the mean Earth sphere (the great-circle
-    destination from the centre), so it stays round at any latitude."""
+def point_in(rng: random.Random, area: Area) -> tuple[float, float, float]:
+    """A point spread evenly over the disc of the area: (latitude, sine of the latitude,
+    longitude). The disc is measured along great circles of the mean Earth sphere (the
+    great-circle destination from the centre), so it stays round at any latitude."""
     latitude, longitude, radius = area
     r = rng.random
     angle = radius * math.sqrt(r()) / EARTH_RADIUS_KM
@@ -52,20 +52,24 @@ def point_in(rng: random.Random, area: Area) -> tuple[float, float]:
     sin_angle, cos_angle = math.sin(angle), math.cos(angle)
     sin_lat = sin_phi * cos_angle + cos_phi * sin_angle * math.cos(bearing)
     east = math.atan2(math.sin(bearing) * sin_angle * cos_phi, cos_angle - sin_phi * sin_lat)
-    return math.degrees(math.asin(sin_lat)), longitude + math.degrees(east)
+    return math.degrees(math.asin(sin_lat)), sin_lat, longitude + math.degrees(east)
 
 
 def grid_reference(rng: random.Random, area: Area) -> str:
     """An MGRS reference ("35U MA 12345 67890") of a point inside the area."""
-    latitude, longitude = point_in(rng, area)
-    return mgrs(latitude, longitude)
+    latitude, sin_latitude, longitude = point_in(rng, area)
+    return _mgrs(latitude, sin_latitude, longitude)
 
 
 def mgrs(latitude: float, longitude: float) -> str:
     """The 1 m MGRS reference of a WGS84 position between 80 S and 84 N."""
+    return _mgrs(latitude, math.sin(math.radians(latitude)), longitude)
+
+
+def _mgrs(latitude: float, sin_latitude: float, longitude: float) -> str:
     longitude = (longitude + 180) % 360 - 180  # an area across the antimeridian
     zone = utm_zone(latitude, longitude)
-    easting, northing = utm(latitude, longitude, zone)
+    easting, northing = _utm(latitude, sin_latitude, longitude, zone)
     column = _COLUMNS[(zone - 1) % 3][int(easting // 100_000) - 1]
     row = _ROWS[(int(northing // 100_000) + (5 if zone % 2 == 0 else 0)) % 20]
     band = _BANDS[int((latitude + 80) // 8)]
@@ -87,16 +91,31 @@ def utm_zone(latitude: float, longitude: float) -> int:
 def utm(latitude: float, longitude: float, zone: int) -> tuple[float, float]:
     """(easting, northing) in metres in the given zone; southern northings carry the
     10,000 km false northing."""
-    phi = math.radians(latitude)
+    return _utm(latitude, math.sin(math.radians(latitude)), longitude, zone)
+
+
+def _utm(latitude: float, sin_phi: float, longitude: float, zone: int) -> tuple[float, float]:
     lam = math.radians(longitude - (zone * 6 - 183))
-    sin_phi = math.sin(phi)
+    cos_lam = math.cos(lam)
     t = math.sinh(math.atanh(sin_phi) - _E2N * math.atanh(_E2N * sin_phi))
-    xi_prime = math.atan2(t, math.cos(lam))
-    eta_prime = math.atanh(math.sin(lam) / math.sqrt(1 + t * t))
-    xi, eta = xi_prime, eta_prime
-    for j, alpha in enumerate(_ALPHA, start=1):
-        xi += alpha * math.sin(2 * j * xi_prime) * math.cosh(2 * j * eta_prime)
-        eta += alpha * math.cos(2 * j * xi_prime) * math.sinh(2 * j * eta_prime)
+    xi_prime = math.atan2(t, cos_lam)
+    x = math.sin(lam) / math.sqrt(1 + t * t)
+    eta_prime = math.atanh(x)
+    # sin/cos(2j xi') and cosh/sinh(2j eta') for j = 1..3 without more library calls:
+    # xi' = atan2(t, cos lam) gives sin/cos(2 xi') algebraically, exp(2 atanh x) is
+    # (1 + x) / (1 - x), and the multiple-angle identities give j = 2, 3.
+    norm = t * t + cos_lam * cos_lam
+    s1, c1 = 2 * t * cos_lam / norm, (cos_lam * cos_lam - t * t) / norm
+    s2, c2 = 2 * s1 * c1, 2 * c1 * c1 - 1
+    s3, c3 = s1 * c2 + c1 * s2, c1 * c2 - s1 * s2
+    e1 = (1 + x) / (1 - x)
+    e2, e3 = e1 * e1, e1 * e1 * e1
+    ch1, sh1 = (e1 + 1 / e1) / 2, (e1 - 1 / e1) / 2
+    ch2, sh2 = (e2 + 1 / e2) / 2, (e2 - 1 / e2) / 2
+    ch3, sh3 = (e3 + 1 / e3) / 2, (e3 - 1 / e3) / 2
+    a1, a2, a3 = _ALPHA
+    xi = xi_prime + a1 * s1 * ch1 + a2 * s2 * ch2 + a3 * s3 * ch3
+    eta = eta_prime + a1 * c1 * sh1 + a2 * c2 * sh2 + a3 * c3 * sh3
     easting = 500_000 + _K0 * _A_HAT * eta
     northing = _K0 * _A_HAT * xi
     if latitude < 0:

@@ -37,6 +37,7 @@ COMPILED = (
     "generation/paperwork.py",
     "generation/people.py",
     "generation/grids.py",
+    "generation/alias.py",
     "generation/injuries.py",
     "generation/journey.py",
     "generation/fastops.py",

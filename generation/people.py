@@ -25,15 +25,18 @@ def person(rng: random.Random, tables: Tables, nation: Nation, injury_day: date)
     sex = 1 if female else 0
     rank = pick(tables.ranks, r)  # the exposure-weighted pyramid, then an age fitting it
     age = pick(tables.ages_by_rank[rank], r)
-    names = nation.given[sex]
-    given = pick(names, r)
-    if r() < nation.second_given:
-        second = pick(names, r)
+    names, weights = nation.given[sex], nation.given_weights[sex]
+    given = names[weights.draw(r)]
+    # No draw at all where a nation never has a second name (most have no second family
+    # name): a draw that cannot change anything only costs time.
+    if nation.second_given > 0.0 and r() < nation.second_given:
+        second = names[weights.draw(r)]
         if second != given:
             given = given + " " + second
-    family = pick(nation.family, r)[sex]
-    if r() < nation.second_family:
-        second = pick(nation.family, r)[sex]
+    forms = nation.family[sex]
+    family = forms[nation.family_weights.draw(r)]
+    if nation.second_family > 0.0 and r() < nation.second_family:
+        second = forms[nation.family_weights.draw(r)]
         if second != family:
             family = family + " " + second
     name = {"given": given, "family": family}

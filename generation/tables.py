@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from generation import climate, reference
+from generation.alias import Alias, alias_of
 from generation.choice import Choice
 from generation.clinical import ClinicalTables, compile_clinical
 from generation.scenario import Scenario, Window
@@ -27,8 +29,10 @@ ConditionOption = tuple[Coded, Coded | None, bool]  # condition, site, site draw
 @dataclass(frozen=True)
 class Nation:
     code: str
-    given: tuple[Choice[str], Choice[str]]  # male, female, weighted by frequency
-    family: Choice[tuple[str, str]]  # (masculine, feminine) forms of one family name
+    given: tuple[tuple[str, ...], tuple[str, ...]]  # male, female
+    given_weights: tuple[Alias, Alias]  # draws an index into `given`, by frequency
+    family: tuple[tuple[str, ...], tuple[str, ...]]  # parallel masculine, feminine forms
+    family_weights: Alias  # draws an index into both `family` forms
     second_given: float  # share whose record carries a second given name
     second_family: float  # share with two family names (Spanish, Portuguese custom)
     service_number: str
@@ -235,25 +239,28 @@ def _environment_max(scenario: Scenario, key: str) -> float:
 
 
 def _nations(scenario: Scenario) -> dict[str, Nation]:
+    used = {code for front in scenario.fronts for code, _ in front.nationalities}
+    return {code: _nation(code) for code in sorted(used)}
+
+
+@cache
+def _nation(code: str) -> Nation:
+    """A nation's compiled tables; the same for every scenario, so built once."""
     data = reference.nations()
     groups = reference.people()["blood_groups"]
-    used = {code for front in scenario.fronts for code, _ in front.nationalities}
-    nations = {}
-    for code in sorted(used):
-        names = reference.names(code)
-        nations[code] = Nation(
-            code=code,
-            given=(
-                Choice.of([(n, w) for n, w in names["given"]["male"]]),
-                Choice.of([(n, w) for n, w in names["given"]["female"]]),
-            ),
-            family=Choice.of([((m, f), w) for m, f, w in names["family"]]),
-            second_given=float(names["second_given_share"]),
-            second_family=float(names["second_family_share"]),
-            service_number=data[code]["service_number"],
-            blood_groups=Choice.of(groups.get(code, groups["*"])),
-        )
-    return nations
+    names = reference.names(code)
+    male, female, family = names["given"]["male"], names["given"]["female"], names["family"]
+    return Nation(
+        code=code,
+        given=(tuple(n for n, _ in male), tuple(n for n, _ in female)),
+        given_weights=(alias_of([w for _, w in male]), alias_of([w for _, w in female])),
+        family=(tuple(m for m, _, _ in family), tuple(f for _, f, _ in family)),
+        family_weights=alias_of([w for _, _, w in family]),
+        second_given=float(names["second_given_share"]),
+        second_family=float(names["second_family_share"]),
+        service_number=data[code]["service_number"],
+        blood_groups=Choice.of(groups.get(code, groups["*"])),
+    )
 
 
 def _age_profile() -> dict[int, float]:
@@ -286,6 +293,7 @@ def _rank_pyramid() -> dict[str, float]:
 _FITTING_ROUNDS = 200
 
 
+@cache
 def _rank_age_table() -> dict[str, dict[int, float]]:
     """Joint weights of (rank, age) whose rank marginal is the pyramid and whose age
     marginal is the casualty age profile (iterative proportional fitting). The seed is a

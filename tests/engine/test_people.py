@@ -125,3 +125,17 @@ def test_ranks_follow_the_battalion_pyramid_and_ages_fit_them() -> None:
         assert youngest[rank] >= r["min_age"], rank
     assert youngest["OF-3"] >= 30  # no 22-year-old majors
     assert ranks["OR-3"] > ranks["OR-7"] > ranks["OR-9"] and ranks["OF-1"] > ranks["OF-4"]
+
+
+def test_the_alias_table_draws_with_the_given_weights_and_survives_pickling() -> None:
+    import pickle
+
+    from generation.alias import alias_of
+
+    weights = [5.0, 1.0, 0.0001, 3.0, 1.0]
+    table = pickle.loads(pickle.dumps(alias_of(weights)))
+    rng = random.Random(4)
+    counts = Counter(table.draw(rng.random) for _ in range(100_000))
+    for index, weight in enumerate(weights):
+        expected = 100_000 * weight / sum(weights)
+        assert abs(counts[index] - expected) < 4 * expected**0.5 + 3, index
