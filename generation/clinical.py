@@ -71,7 +71,7 @@ class ClinicalTables:
     fever: tuple[float, float]
     medevac: dict[str, Any]
     nine_line: NineLineTables
-    front_areas: dict[str, grids.Area]  # front name -> its area (from the scenario)
+    front_areas: dict[str, grids.Pickup]  # front name -> where its pickups are drawn
     _applicable: dict[tuple[str, str, frozenset[str]], tuple[Rule, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -108,7 +108,7 @@ def compile_clinical(front_areas: dict[str, grids.Area]) -> ClinicalTables:
         fever=(physiology["fever"][0], physiology["fever"][1]),
         medevac=data["medevac"],
         nine_line=_nine_line_tables(data["medevac"]),
-        front_areas=dict(front_areas),
+        front_areas={name: grids.Pickup(area) for name, area in front_areas.items()},
     )
 
 
@@ -270,4 +270,4 @@ def retriage(clinical: ClinicalTables, s: float) -> str:
 
 def grid_reference(rng: random.Random, clinical: ClinicalTables, front: str) -> str:
     """An MGRS pickup point spread over the front's area."""
-    return grids.grid_reference(rng, clinical.front_areas[front])
+    return clinical.front_areas[front].grid(rng)

@@ -118,3 +118,31 @@ def test_a_bad_area_is_rejected_naming_the_field(area: Any, message: str) -> Non
     with pytest.raises(generation.ScenarioError) as caught:
         scenario(fronts=fronts)
     assert message in str(caught.value)
+
+
+def test_an_area_across_a_zone_and_band_boundary_gives_each_point_its_own_zone() -> None:
+    # 24 E divides zones 34 and 35; 56 N divides bands U and V.
+    area = (56.0, 24.0, 40.0)
+    pickup = grids.Pickup(area)
+    assert not pickup.plane
+    rng = random.Random(3)
+    seen = set()
+    for _ in range(400):
+        grid = pickup.grid(rng)
+        seen.add(grid.split()[0])
+        point = parseMGRS(grid).toLatLon(LatLon)
+        assert distance_km(area[0], area[1], point.lat, point.lon) <= area[2] + 0.002
+        assert grids.mgrs(point.lat, point.lon).split()[:2] == grid.split()[:2]
+    assert seen == {"34U", "35U", "34V", "35V"}
+
+
+def test_an_area_inside_one_zone_is_drawn_in_the_plane_and_stays_inside() -> None:
+    area = (59.2, 26.9, 25.0)
+    pickup = grids.Pickup(area)
+    assert pickup.plane
+    rng = random.Random(4)
+    offsets = []
+    for _ in range(2000):
+        point = parseMGRS(pickup.grid(rng)).toLatLon(LatLon)
+        offsets.append(distance_km(area[0], area[1], point.lat, point.lon))
+    assert max(offsets) <= area[2] and max(offsets) > 0.97 * area[2]
