@@ -23,6 +23,15 @@ class Alias:
     def __reduce__(self) -> tuple[type[Alias], tuple[tuple[float, ...], tuple[int, ...]]]:
         return Alias, (self.threshold, self.alias)  # compiled tables travel pickled
 
+    def __eq__(self, other: object) -> bool:  # tables compare equal after a round trip
+        return isinstance(other, Alias) and (self.threshold, self.alias) == (
+            other.threshold,
+            other.alias,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.threshold, self.alias))
+
     def draw(self, r: Callable[[], float]) -> int:
         """One index: column by the integer part of r() * n, kept or aliased by the rest."""
         x = r() * self.n

@@ -99,6 +99,12 @@ class Pickup:
     def __reduce__(self) -> tuple[type[Pickup], tuple[Area]]:
         return Pickup, (self.area,)  # compiled tables travel pickled
 
+    def __eq__(self, other: object) -> bool:  # everything follows from the area
+        return isinstance(other, Pickup) and self.area == other.area
+
+    def __hash__(self) -> int:
+        return hash(self.area)
+
     def grid(self, rng: random.Random) -> str:
         """An MGRS reference of a point spread evenly over the area."""
         if not self.plane:
