@@ -9,17 +9,13 @@ it never changes who lives or where they go. Rules and physiology are data in
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from generation import grids, reference
-from generation.fastops import round_half_even, round_tenths
 
 Stay = tuple[str, int, int]  # facility, start, end (seconds after scenario start)
 Treatment = tuple[int, str, str, str]  # time, facility, code, display
-# heart rate, respiratory rate, systolic, diastolic, SpO2, GCS, temperature
-Signs = tuple[int, int, int, int, int, int, float]
 MINUTE = 60
 
 
@@ -63,16 +59,15 @@ class NineLineTables:
 class ClinicalTables:
     condition_tags: dict[str, frozenset[str]]
     rules: dict[str, tuple[Rule, ...]]
-    severity_bands: dict[str, tuple[float, float]]
-    retriage_bands: tuple[tuple[float, str], ...]
+    site_regions: dict[str, str]  # body-site code -> region
     improvement: float
-    noise: dict[str, float]
-    noise_scales: tuple[float, float, float, float, float]  # see vital_signs
-    fever: tuple[float, float]
     medevac: dict[str, Any]
     nine_line: NineLineTables
     front_areas: dict[str, grids.Pickup]  # front name -> where its pickups are drawn
     _applicable: dict[tuple[str, str, frozenset[str]], tuple[Rule, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _site_tags: dict[tuple[str, str, bool], frozenset[str]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -84,6 +79,21 @@ class ClinicalTables:
             rules = tuple(r for r in self.rules.get(role, ()) if r.applies(tags, severity))
             self._applicable[key] = rules
         return rules
+
+    def condition_site_tags(self, condition: dict[str, Any], illness: bool) -> frozenset[str]:
+        """`patient_tags` of one condition, memoised by (code, body site, illness)."""
+        site = condition["body_site"]
+        key = (condition["code"], site["code"] if site else "", illness)
+        found = self._site_tags.get(key)
+        if found is None:
+            tags = set(self.condition_tags.get(key[0], frozenset()))
+            region = self.site_regions.get(key[1], "")
+            if region:
+                tags |= {tag + "@" + region for tag in tags}
+            if illness:
+                tags.add("illness")
+            found = self._site_tags[key] = frozenset(tags)
+        return found
 
 
 def compile_clinical(front_areas: dict[str, grids.Area]) -> ClinicalTables:
@@ -100,27 +110,24 @@ def compile_clinical(front_areas: dict[str, grids.Area]) -> ClinicalTables:
             role: tuple(_rule(r, terms) for r in rules + cbrn["treatments"].get(role, []))
             for role, rules in data["treatments"].items()
         },
-        severity_bands={k: tuple(v) for k, v in physiology["triage_severity"].items()},
-        retriage_bands=tuple((limit, triage) for limit, triage in physiology["retriage_bands"]),
+        site_regions=_site_regions(),
         improvement=physiology["improvement_per_role"],
-        noise=physiology["noise"],
-        noise_scales=_noise_scales(physiology["noise"]),
-        fever=(physiology["fever"][0], physiology["fever"][1]),
         medevac=data["medevac"],
         nine_line=_nine_line_tables(data["medevac"]),
         front_areas={name: grids.Pickup(area) for name, area in front_areas.items()},
     )
 
 
-def _noise_scales(noise: dict[str, float]) -> tuple[float, float, float, float, float]:
-    """Noise of each sign in the order vital_signs draws them."""
-    return (
-        float(noise["systolic"]),
-        float(noise["temperature"]),
-        float(noise["heart_rate"]),
-        float(noise["respiratory_rate"]),
-        float(noise["spo2"]),
-    )
+def _site_regions() -> dict[str, str]:
+    """Body-site code -> region: the regions' own sites and the fixed sites of
+    conditions (physiology.json site_regions)."""
+    regions = {
+        code: region
+        for region, sites in reference.conditions()["sites"].items()
+        for code, _ in sites
+    }
+    regions.update(reference.physiology()["site_regions"])
+    return regions
 
 
 def _nine_line_tables(medevac: dict[str, Any]) -> NineLineTables:
@@ -155,23 +162,35 @@ def _rule(spec: dict[str, Any], terms: dict[str, str]) -> Rule:
 def patient_tags(
     clinical: ClinicalTables, conditions: list[dict[str, Any]], category: str
 ) -> frozenset[str]:
-    tags: set[str] = {"illness"} if category == "disease" else set()
+    """The conditions' tags, and each tag again with the region of its condition's body
+    site ("amputation@upper_limb"), so that a procedure can ask for the right limb."""
+    illness = category == "disease"
+    if len(conditions) == 1:  # most casualties: the memoised set as it is
+        return clinical.condition_site_tags(conditions[0], illness)
+    tags: set[str] = set()
     for condition in conditions:
-        tags |= clinical.condition_tags.get(condition["code"], frozenset())
+        tags |= clinical.condition_site_tags(condition, illness)
     return frozenset(tags)
 
 
 def stays(timeline: list[tuple[int, str, str]]) -> list[Stay]:
-    """Time spent at each place: POI until the first arrival, each role until it is left."""
+    """Time spent at each place: POI until the first arrival, each role from arrival until
+    it is left (departure, evacuation, return to duty or death). Transit between roles
+    belongs to no stay: nothing is done at a role after the casualty has left it."""
     result: list[Stay] = []
     for step in range(1, len(timeline)):  # pairwise, by index (compiled: no generic call)
-        start, place, _ = timeline[step - 1]
+        start, place, event = timeline[step - 1]
+        if event in LEAVING:
+            continue
         end = timeline[step][0]
         if result and result[-1][0] == place:
             result[-1] = (place, result[-1][1], end)
         else:
             result.append((place, start, end))
     return result
+
+
+LEAVING = frozenset({"departure", "evacuated", "rtd", "death"})
 
 
 def treatments(
@@ -198,13 +217,13 @@ def treatments(
 
 
 def severity_path(
-    rng: random.Random, clinical: ClinicalTables, triage: str, outcome: str, points: int
+    rng: random.Random, clinical: ClinicalTables, start: float, outcome: str, points: int
 ) -> list[float]:
-    """Severity at each assessment: improving with care, or sliding towards death."""
+    """Severity at each assessment from `start` (at injury): improving with care, or
+    sliding towards death."""
     # rng.uniform(a, b) inlined as a + (b - a) * r(), exactly what Random.uniform does.
     r = rng.random
-    low, high = clinical.severity_bands[triage]
-    s = low + (high - low) * r()
+    s = start
     path = [s]
     for k in range(1, points):
         if outcome == "DOW":
@@ -221,51 +240,6 @@ def severity_path(
 _DOW_SPAN = 1.0 - 0.6
 _CARE_SPAN = 1.1 - 0.85
 _TRANSIT_SPAN = 0.05 - 0.0
-
-
-def vital_signs(
-    r: Callable[[], float],
-    clinical: ClinicalTables,
-    s: float,
-    neuro: int,
-    fever: float,
-) -> Signs:
-    """Vital signs for a severity score s in [0, 1], with bedside noise.
-
-    `neuro` weighs severity into GCS (head injuries fall further); `fever` is 0 without a
-    fever, else the share of it left (1, or 0.5 once treated).
-    """
-    systolic_noise, temperature_noise, heart_noise, breathing_noise, spo2_noise = (
-        clinical.noise_scales
-    )
-    # Uniform bedside noise with the configured standard deviation: (r() - 0.5) * sqrt(12).
-    # The draws keep their order; limits are inline comparisons (cheaper than min/max);
-    # round_half_even is round() without a generic call (see fastops).
-    systolic = round_half_even(128 - 72 * s + (r() - 0.5) * 3.46 * systolic_noise)
-    systolic = 45 if systolic < 45 else 190 if systolic > 190 else systolic
-    temperature = 36.9 - 1.6 * s + (r() - 0.5) * 3.46 * temperature_noise
-    if fever:
-        low, high = clinical.fever
-        temperature += (low + (high - low) * r()) * fever
-    heart_rate = round_half_even(72 + 80 * s + (r() - 0.5) * 3.46 * heart_noise)
-    heart_rate = 40 if heart_rate < 40 else 190 if heart_rate > 190 else heart_rate
-    breathing = round_half_even(14 + 20 * s + (r() - 0.5) * 3.46 * breathing_noise)
-    breathing = 8 if breathing < 8 else 44 if breathing > 44 else breathing
-    diastolic = round_half_even(systolic * (0.58 + 0.12 * r()))
-    diastolic = 25 if diastolic < 25 else diastolic
-    spo2 = round_half_even(99 - 18 * s + (r() - 0.5) * 3.46 * spo2_noise)
-    spo2 = 70 if spo2 < 70 else 100 if spo2 > 100 else spo2
-    gcs = 15 - round_half_even(s * neuro + 0.8 * r() - 0.4)
-    gcs = 3 if gcs < 3 else 15 if gcs > 15 else gcs
-    temperature = 33.0 if temperature < 33.0 else 41.5 if temperature > 41.5 else temperature
-    return heart_rate, breathing, systolic, diastolic, spo2, gcs, round_tenths(temperature)
-
-
-def retriage(clinical: ClinicalTables, s: float) -> str:
-    for limit, triage in clinical.retriage_bands:
-        if s < limit:
-            return triage
-    return "T4"
 
 
 def grid_reference(rng: random.Random, clinical: ClinicalTables, front: str) -> str:

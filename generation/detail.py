@@ -10,15 +10,23 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from generation import clinical, paperwork
-from generation.clinical import Signs, Treatment
+from generation import clinical, paperwork, physiology
+from generation.clinical import Treatment
 from generation.clock import Clock
+from generation.physiology import Injury, Signs
 from generation.tables import Tables
 
 ASSESSED = ("arrival", "departure", "evacuated")
 VENTILATED = frozenset({"112798008", "424979004", "385857005"})
-LITTER_REGIONS = frozenset({"lower_limb", "thorax", "abdomen", "other"})
 NEVER = 1 << 62  # seconds: later than any time of any scenario
+# A 9-line is asked for casualties who must be carried or flown: litter cases and every
+# urgent or priority one. The walking routine sick go to sick call without one.
+NINE_LINE_PRECEDENCES = frozenset({"urgent", "urgent_surgical", "priority"})
+AIR_PRECEDENCES = frozenset({"urgent", "urgent_surgical"})
+# Minutes from injury to the 9-line: reaching and assessing the casualty (CALIBRATION.md
+# F6: a medic reaches a casualty in a median 5 minutes), then the call: [low, low + span).
+REQUEST_AFTER = (3.0, 12.0)
+ON_FOOT_SHARE = 0.4  # of the walking routine sick; the rest go by unit transport
 
 
 class Casualty:
@@ -42,6 +50,7 @@ class Casualty:
         conditions: list[dict[str, Any]],
         outcome: str,
         injury_time: str,
+        injury: Injury | None,
     ) -> None:
         self.age = age
         self.sex = sex
@@ -55,6 +64,7 @@ class Casualty:
         self.conditions = conditions
         self.outcome = outcome
         self.injury_time = injury_time
+        self.injury = injury  # None for the killed
 
 
 def clinical_detail(
@@ -82,67 +92,66 @@ def clinical_detail(
         {"time": given_times[i], "facility": place, "code": code, "display": display}
         for i, (_, place, code, display) in enumerate(given)
     ]
-    # Order matters for byte-identical output: transport, treatments, vitals, handovers, 9-lines.
-    transport = _transport(casualty)
+    # Order matters for byte-identical output: transport, movement, treatments, vitals,
+    # handovers, 9-lines.
+    injury = casualty.injury
+    transport = "ambulatory" if injury is not None and injury.walking else "litter"
     record["transport"] = transport
+    needs_request = transport == "litter" or casualty.precedence in NINE_LINE_PRECEDENCES
+    record["movement"] = _movement(rng, casualty, needs_request)
     record["treatments"] = treatments
-    if casualty.outcome == "KIA":
+    if injury is None:
         record["vitals"] = []
         record["handovers"] = []
         record["medevac_requests"] = []
         return
-    vitals, signs_at_arrival = _vitals(rng, tables, casualty, tags, timeline, times, entries, given)
+    vitals, signs_at_arrival = _vitals(rng, tables, casualty, injury, timeline, times, entries)
     record["vitals"] = vitals
-    record["handovers"] = _handovers(
-        casualty, timeline, times, signs_at_arrival, given, given_times
-    )
-    record["medevac_requests"] = _medevac(
-        rng, tables, casualty, timeline, times, given, transport == "litter"
+    record["handovers"] = _handovers(clock, casualty, timeline, times, signs_at_arrival, given)
+    record["medevac_requests"] = (
+        _medevac(rng, tables, clock, casualty, timeline, times, given, transport == "litter")
+        if needs_request
+        else []
     )
 
 
-def _transport(casualty: Casualty) -> str:
-    """Litter for the seriously hurt and for battle wounds that stop a casualty walking."""
-    if casualty.triage in ("T1", "T2", "T4", "DEAD"):
-        return "litter"
-    if casualty.category == "battle_injury" and casualty.region in LITTER_REGIONS:
-        return "litter"
-    return "ambulatory"
+def _movement(rng: random.Random, casualty: Casualty, needs_request: bool) -> str | None:
+    """How the casualty leaves the point of injury: by air or ground ambulance after a
+    9-line, or, walking and routine, to sick call on foot or by unit transport."""
+    if casualty.injury is None:
+        return None
+    if needs_request:
+        return "air_ambulance" if casualty.precedence in AIR_PRECEDENCES else "ground_ambulance"
+    return "on_foot" if rng.random() < ON_FOOT_SHARE else "unit_vehicle"
 
 
 def _vitals(
     rng: random.Random,
     tables: Tables,
     casualty: Casualty,
-    tags: frozenset[str],
+    injury: Injury,
     timeline: list[tuple[int, str, str]],
     times: list[str],
     entries: list[dict[str, Any]],
-    given: list[Treatment],
 ) -> tuple[list[dict[str, Any]], dict[int, Signs]]:
-    """Signs at injury and at every arrival and departure; arrivals are re-triaged.
+    """Signs at injury and at every arrival and departure; arrivals are re-triaged by the
+    same sieve as at injury.
 
     Returns the vitals entries and the signs at each arrival, by timeline index.
     """
-    ct = tables.clinical
+    pt = tables.physiology
     points = [0] + [i for i, (_, _, event) in enumerate(timeline) if event in ASSESSED]
-    path = clinical.severity_path(rng, ct, casualty.triage, casualty.outcome, len(points))
-    # Fever is treated from the first facility on (treatments are in time order).
-    first_care = NEVER
-    for when, place, _, _ in given:
-        if place != "POI":
-            first_care = when
-            break
-    has_fever = "fever" in tags or "infection" in tags
-    neuro = 11 if "tbi" in tags else 3
+    path = clinical.severity_path(rng, tables.clinical, injury.s, casualty.outcome, len(points))
     r = rng.random
     result = []
     at_arrival: dict[int, Signs] = {}
     for point, index in enumerate(points):
         s = path[point]
-        when, facility, event = timeline[index]
-        fever = (0.5 if when >= first_care else 1.0) if has_fever else 0.0
-        signs = clinical.vital_signs(r, ct, s, neuro, fever)
+        _, facility, event = timeline[index]
+        if point == 0:
+            signs = injury.signs
+        else:
+            signs = physiology.signs(r, pt, injury.rest, injury.profile, s)
         heart_rate, breathing, systolic, diastolic, spo2, gcs, temperature = signs
         result.append(
             {
@@ -159,27 +168,29 @@ def _vitals(
             }
         )
         if event == "arrival":
-            entries[index]["triage"] = clinical.retriage(ct, s)
+            walking = injury.walking and physiology.walks(pt, injury.profile, s, signs)
+            entries[index]["triage"] = physiology.triage(pt, s, signs, walking)
             at_arrival[index] = signs
     return result, at_arrival
 
 
 def _handovers(
+    clock: Clock,
     casualty: Casualty,
     timeline: list[tuple[int, str, str]],
     times: list[str],
     signs_at_arrival: dict[int, Signs],
     given: list[Treatment],
-    given_times: list[str],
 ) -> list[dict[str, Any]]:
     """An ATMIST at every transfer of care (each arrival), with the signs taken then."""
     report = paperwork.Atmist(
         casualty.age,
         casualty.sex,
         casualty.injury_time,
+        clock.dtg(timeline[0][0]),
         casualty.mechanism,
         paperwork.injury_texts(casualty.conditions),
-        [(display, given_times[i]) for i, (_, _, _, display) in enumerate(given)],
+        [(display, clock.dtg(when)) for when, _, _, display in given],
     )
     handovers = []
     previous = "POI"
@@ -191,7 +202,9 @@ def _handovers(
         while done < len(given) and given[done][0] <= when:
             done += 1
         handovers.append(
-            report.handover(times[index], previous, facility, signs_at_arrival[index], done)
+            report.handover(
+                times[index], clock.dtg(when), previous, facility, signs_at_arrival[index], done
+            )
         )
         previous = facility
     return handovers
@@ -200,13 +213,15 @@ def _handovers(
 def _medevac(
     rng: random.Random,
     tables: Tables,
+    clock: Clock,
     casualty: Casualty,
     timeline: list[tuple[int, str, str]],
     times: list[str],
     given: list[Treatment],
     litter: bool,
 ) -> list[dict[str, Any]]:
-    """A 9-line request for each evacuation leaving the point of injury or Role 1."""
+    """A 9-line request for each evacuation leaving the point of injury or Role 1: from
+    the point of injury a few minutes after the injury, from Role 1 as it is left."""
     # On a ventilator from the first ventilation on (treatments are in time order).
     ventilated_from = NEVER
     for when, _, code, _ in given:
@@ -216,14 +231,19 @@ def _medevac(
     requests = []
     for index in range(1, len(timeline)):
         leaving, here, _ = timeline[index - 1]
-        _, there, event = timeline[index]
+        arriving, there, event = timeline[index]
         if here not in ("POI", "R1") or event != "arrival" or here == there:
             continue
+        sent, time = leaving, times[index - 1]
+        if here == "POI":
+            sent = _request_time(rng, leaving, arriving)
+            time = clock.iso(sent)
         requests.append(
             paperwork.nine_line(
                 rng,
                 tables.clinical,
-                time=times[index - 1],
+                time=time,
+                dtg=clock.dtg(sent),
                 source=here,
                 destination=there,
                 front=casualty.front,
@@ -231,7 +251,16 @@ def _medevac(
                 litter=litter,
                 nationality=casualty.nationality,
                 mechanism=casualty.mechanism,
-                needs_ventilator=ventilated_from <= leaving,
+                needs_ventilator=ventilated_from <= sent,
             )
         )
     return requests
+
+
+def _request_time(rng: random.Random, injured: int, arrived: int) -> int:
+    """When the 9-line from the point of injury is sent: a few minutes after the injury,
+    and never later than half-way to the casualty's arrival at care."""
+    low, span = REQUEST_AFTER
+    sent = injured + int((low + span * rng.random()) * 60)
+    limit = injured + (arrived - injured) // 2
+    return sent if sent < limit else limit

@@ -109,14 +109,42 @@ def disease(
     return "illness", triage, [_condition(rng, tables, table[triage], "other")], "other"
 
 
-def precedence(tables: Tables, triage: str, region: str, category: int) -> str | None:
-    """Evacuation precedence from triage; torso wounds of a T1 need a surgeon first."""
+def precedence(
+    tables: Tables, triage: str, region: str, category: int, conditions: list[dict[str, Any]]
+) -> str | None:
+    """Evacuation precedence from triage; a T1 battle casualty whose torso is wounded or
+    who bleeds needs a surgeon first (urgent surgical)."""
     if triage == "DEAD":
         return None
     value = tables.precedence_by_triage[triage]
-    if value == "urgent" and category == 0 and region in tables.urgent_surgical_regions:
-        return "urgent_surgical"
+    if value == "urgent" and category == 0:
+        if region in tables.urgent_surgical_regions:
+            return "urgent_surgical"
+        tags = tables.clinical.condition_tags
+        for condition in conditions:
+            # isdisjoint, not &: no new set per condition (once per patient)
+            if not tables.urgent_surgical_tags.isdisjoint(tags.get(condition["code"], _NO_TAGS)):
+                return "urgent_surgical"
     return value
+
+
+def disposition(tables: Tables, conditions: list[dict[str, Any]]) -> str:
+    """Which outcomes the injuries leave open: "no_rtd" when any needs long care (never
+    back to duty in theatre), "stay" when all are trivial (never evacuated out of
+    theatre), "" otherwise."""
+    tags = tables.clinical.condition_tags
+    trivial = True
+    for condition in conditions:
+        code = condition["code"]
+        found = tags.get(code, _NO_TAGS)
+        if code in tables.never_rtd_codes or not tables.never_rtd_tags.isdisjoint(found):
+            return "no_rtd"
+        if code not in tables.stay_codes and tables.stay_tags.isdisjoint(found):
+            trivial = False
+    return "stay" if trivial else ""
+
+
+_NO_TAGS: frozenset[str] = frozenset()
 
 
 def _condition(

@@ -35,10 +35,18 @@ def killed_in_action(rng: random.Random, tables: Tables, t0: int) -> Outcome:
 
 
 def journey(
-    rng: random.Random, tables: Tables, category: str, triage: str, precedence: str, t0: int
+    rng: random.Random,
+    tables: Tables,
+    category: str,
+    triage: str,
+    precedence: str,
+    t0: int,
+    disposition: str = "",
 ) -> Outcome:
     """(timeline, outcome, outcome facility, outcome time) for a casualty who lives to care.
 
+    `triage` is the severity band the injuries were drawn for; `disposition` ("no_rtd",
+    "stay" or "") the outcomes they rule out (injuries.disposition).
     The way to the first facility is drawn first, because its length changes the chance
     of dying of wounds for the most severely injured (the 10-1-2 timeline).
     """
@@ -46,10 +54,12 @@ def journey(
     holding = tables.holding_triangles
     r = rng.random
     present = _present(roles)
-    urgent = precedence in ("urgent", "urgent_surgical")
-    skip_r1 = urgent and present[0] == "R1" and len(present) > 1 and r() < tables.skip_r1_for_urgent
+    skip_r1 = _straight_to_surgery(r, tables, present, precedence)
     first_leg = _transit(r, tables, "POI", present[1] if skip_r1 else present[0], precedence)
-    choice = tables.outcomes[(category, triage)]
+    if disposition:
+        choice = tables.limited_outcomes[(category, triage, disposition)]
+    else:
+        choice = tables.outcomes[(category, triage)]
     if category == "battle_injury" and triage == "T1":
         key = _pick_with_timeliness(rng, tables, choice, first_leg)
     else:
@@ -67,6 +77,20 @@ def journey(
         timeline.append((now, role, "arrival"))
         here = role
     return _finish(r, tables, timeline, outcome, here, precedence, now)
+
+
+def _straight_to_surgery(
+    r: Callable[[], float], tables: Tables, present: tuple[str, ...], precedence: str
+) -> bool:
+    """Urgent casualties are sometimes, urgent surgical ones usually, flown past Role 1
+    straight to a surgical role (damage-control surgery within 2 h, 10-1-2)."""
+    if present[0] != "R1" or len(present) < 2:
+        return False
+    if precedence == "urgent_surgical":
+        return r() < tables.skip_r1_for_urgent_surgical
+    if precedence == "urgent":
+        return r() < tables.skip_r1_for_urgent
+    return False
 
 
 def triangular(r: Callable[[], float], triangle: Triangle) -> float:

@@ -40,6 +40,7 @@ COMPILED = (
     "generation/alias.py",
     "generation/injuries.py",
     "generation/journey.py",
+    "generation/physiology.py",
     "generation/fastops.py",
     "generation/clock.py",
     "generation/plan.py",

@@ -6,8 +6,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from generation.clinical import ClinicalTables, Signs, Weights, grid_reference
+from generation.clinical import ClinicalTables, Weights, grid_reference
 from generation.fastops import float_text
+from generation.physiology import Signs
 
 MECHANISM_WORDS = {
     "explosive": "blast/fragmentation",
@@ -39,31 +40,33 @@ class Atmist:
         age: int,
         sex: str,
         injury_time: str,
+        injury_dtg: str,
         mechanism: str,
         injuries: list[str],
         treatments: list[tuple[str, str]],
     ) -> None:
-        """`treatments`: (display, ISO time) of each treatment given, in time order."""
+        """`treatments`: (display, date-time group) of each treatment given, in time
+        order; times in the text are date-time groups (040200ZMAY26)."""
         self.age = age
         self.injury_time = injury_time
         self.mechanism = MECHANISM_WORDS.get(mechanism, mechanism)
         self.injuries = injuries
-        when = f"{injury_time[11:13]}{injury_time[14:16]}Z {injury_time[:10]}"
         self.head = (
-            f"A {age}{sex[0].upper()} | T {when} | M {self.mechanism} | "
+            f"A {age}{sex[0].upper()} | T {injury_dtg} | M {self.mechanism} | "
             f"I {'; '.join(injuries)} | S "
         )
         self.displays = [display for display, _ in treatments]
-        self.labels = [f"{display} {at[11:13]}{at[14:16]}Z" for display, at in treatments]
+        self.labels = [f"{display} {at}" for display, at in treatments]
 
     def handover(
-        self, time: str, source: str, destination: str, signs: Signs, given: int
+        self, time: str, dtg: str, source: str, destination: str, signs: Signs, given: int
     ) -> dict[str, Any]:
         """The report at a transfer of care, after the first `given` treatments."""
         heart_rate, breathing, systolic, diastolic, spo2, gcs, temperature = signs
         treatment = "; ".join(self.labels[:given]) or "none"
         return {
             "time": time,
+            "dtg": dtg,
             "from": source,
             "to": destination,
             "age": self.age,
@@ -101,6 +104,7 @@ def nine_line(
     clinical: ClinicalTables,
     *,
     time: str,
+    dtg: str,
     source: str,
     destination: str,
     front: str,
@@ -129,6 +133,7 @@ def nine_line(
     contamination = NBC.get(mechanism, "none")
     return {
         "time": time,
+        "dtg": dtg,
         "from": source,
         "to": destination,
         "1_location": location,
@@ -141,7 +146,7 @@ def nine_line(
         "8_nationality_status": status,
         "9_nbc_contamination": contamination,
         "text": (
-            f"1: {location} | 2: {frequency} | 3: {patients} | 4: {equipment} | "
+            f"DTG {dtg} | 1: {location} | 2: {frequency} | 3: {patients} | 4: {equipment} | "
             f"5: {kind} | 6: {security} | 7: {marking} | 8: {status} | 9: {contamination}"
         ),
     }

@@ -11,7 +11,8 @@ order, so that any range of patients can be generated alone from it. Steps:
    disease and non-battle injuries are events of one.
 4. Every event gets a warfare type and a front by deficit (so realised shares track the
    configured ones), an hour from its hour-of-day pattern, and spreads its casualties
-   over its window without leaving its day.
+   over its window without leaving its day (an event that would run past midnight
+   starts earlier).
 5. Casualties are sorted by time; events are renumbered in order of first casualty.
 """
 
@@ -234,10 +235,14 @@ class _PlanBuilder:
         if size == 1:  # most events: one casualty at the event's time, no draw
             keys.append((first << EVENT_BITS) | index)
             return
+        # An event that would run past midnight starts earlier instead: its casualties
+        # stay together (and in their day, which the plan's order relies on).
+        latest = day_end - int(window)
+        if first > latest:
+            first = latest if latest > day_start else day_start
         for _ in range(size):
             time = first + int(rng.random() * window)
-            if time > day_end:  # spill past midnight wraps into the same day
-                time = day_start + (time - day_start) % DAY
+            time = time if time <= day_end else day_end
             keys.append((time << EVENT_BITS) | index)
 
     def _window(self, kind: int) -> float:

@@ -12,7 +12,7 @@ import hashlib
 import random
 from typing import Any
 
-from generation import injuries, journey, people, reference
+from generation import injuries, journey, people, physiology, reference
 from generation.clock import Clock
 from generation.detail import Casualty, clinical_detail
 from generation.fastops import pick, zero_padded
@@ -92,17 +92,22 @@ class _Factory:
         if cbrn:  # a CBRN attack kills by its agent, not by the battle rate
             kia_probability = tables.cbrn.kia
         killed = category == BATTLE and rng.random() < kia_probability
-        mechanism, triage, conditions, region = self._injury(
+        mechanism, band, conditions, region = self._injury(
             rng, category, warfare, killed, sex == "female"
         )
-        precedence = injuries.precedence(tables, triage, region, category)
+        # The drawn severity band chose the wounds and decides the course; the triage a
+        # medic would give is read off the physiology those wounds produce.
+        injury = None if killed else physiology.at_injury(rng, tables.physiology, conditions, band)
+        triage = "DEAD" if injury is None else injury.triage
+        precedence = injuries.precedence(tables, triage, region, category, conditions)
         category_name = injuries.CATEGORY_NAMES[category]
+        disposition = injuries.disposition(tables, conditions)
         onset = t0
         incubation = tables.cbrn.incubation
         if cbrn and incubation is not None:  # a biological agent: ill days later
             onset = t0 + int(journey.triangular(rng.random, incubation) * 3600)
         timeline, outcome, facility, when = self._journey(
-            rng, killed, category_name, triage, precedence, onset
+            rng, killed, category_name, band, precedence, onset, disposition
         )
         if onset != t0:  # exposed at the release, in care only once ill
             timeline[0] = (t0, "POI", "injury")
@@ -143,7 +148,7 @@ class _Factory:
             "outcome_time": times[-1],
         }
         if tables.scenario.clinical_detail:
-            self._detail(rng, record, region, timeline, times, entries)
+            self._detail(rng, record, region, timeline, times, entries, injury)
         return record
 
     def _detail(
@@ -154,6 +159,7 @@ class _Factory:
         timeline: journey.Timeline,
         times: list[str],
         entries: list[dict[str, Any]],
+        injury: physiology.Injury | None,
     ) -> None:
         """Adds the clinical detail fields; re-triage goes onto the timeline `entries`."""
         casualty = Casualty(
@@ -169,6 +175,7 @@ class _Factory:
             conditions=record["conditions"],
             outcome=record["outcome"],
             injury_time=record["injury_time"],
+            injury=injury,
         )
         clinical_detail(rng, self.tables, self.clock, casualty, timeline, times, entries, record)
 
@@ -177,14 +184,15 @@ class _Factory:
         rng: random.Random,
         killed: bool,
         category: str,
-        triage: str,
+        band: str,
         precedence: str | None,
         t0: int,
+        disposition: str,
     ) -> journey.Outcome:
         if killed:
             return journey.killed_in_action(rng, self.tables, t0)
         assert precedence is not None  # only the killed have none
-        return journey.journey(rng, self.tables, category, triage, precedence, t0)
+        return journey.journey(rng, self.tables, category, band, precedence, t0, disposition)
 
     def _injury(
         self, rng: random.Random, category: int, warfare: int, killed: bool, female: bool

@@ -57,6 +57,11 @@ def cbrn() -> dict[str, Any]:
 
 
 @cache
+def physiology() -> dict[str, Any]:
+    return _load_json("physiology.json")  # type: ignore[no-any-return]
+
+
+@cache
 def nations() -> dict[str, Any]:
     return _load_json("nations.json")  # type: ignore[no-any-return]
 
@@ -80,14 +85,27 @@ def environment_conditions() -> tuple[str, ...]:
 
 @cache
 def snomed_terms() -> dict[str, str]:
-    """SNOMED CT code -> term, for every code the engine can emit: the verified table and
-    the codes added to it since (snomed-added.csv, with their sources)."""
-    terms = {}
+    """SNOMED CT code -> term, for every code the engine can emit: the shared verified
+    table's rows (snomed.csv) and the concepts added with their own sources
+    (snomed-added.csv, see /work/shared/reference/CODES.md for the rule)."""
+    terms: dict[str, str] = {}
     for name in ("snomed.csv", "snomed-added.csv"):
-        text = (_DATA / name).read_text(encoding="utf-8")
-        for row in csv.DictReader(io.StringIO(text, newline="")):
-            terms[row["code"]] = row["term"]
+        entry = _DATA / name
+        if entry.is_file():
+            text = entry.read_text(encoding="utf-8")
+            for row in csv.DictReader(io.StringIO(text, newline="")):
+                terms[row["code"]] = row["term"]
     return terms
+
+
+@cache
+def snomed_added() -> list[dict[str, str]]:
+    """The rows of snomed-added.csv (code, term, semantic_tag, category, status, sources)."""
+    entry = _DATA / "snomed-added.csv"
+    if not entry.is_file():
+        return []
+    text = entry.read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 @cache
@@ -111,6 +129,7 @@ def warm() -> None:
         clinical,
         cbrn,
         climate,
+        physiology,
         nations,
         snomed_terms,
         presets,

@@ -17,6 +17,7 @@ from generation import climate, reference
 from generation.alias import Alias, alias_of
 from generation.choice import Choice
 from generation.clinical import ClinicalTables, compile_clinical
+from generation.physiology import PhysiologyTables, compile_physiology
 from generation.scenario import Scenario, Window
 
 Coded = tuple[str, str]  # (code, display)
@@ -91,16 +92,25 @@ class Tables:
     psychiatric: dict[str, Choice[ConditionOption]]
     psychiatric_share: float
     outcomes: dict[tuple[str, str], Choice[str]]
+    # (category, band, disposition) -> the outcomes the injuries leave open; see journey
+    limited_outcomes: dict[tuple[str, str, str], Choice[str]]
+    never_rtd_tags: frozenset[str]
+    never_rtd_codes: frozenset[str]
+    stay_tags: frozenset[str]
+    stay_codes: frozenset[str]
     precedence_by_triage: dict[str, str]
     urgent_surgical_regions: frozenset[str]
+    urgent_surgical_tags: frozenset[str]
     transit_factor: float
     rtd_stay: dict[str, tuple[float, float, float]]
     rtd_triangles: dict[str, Triangle]  # rtd_stay, ready to draw from
     transit_triangles: dict[tuple[str, str], Triangle]  # (leg, precedence)
     holding_triangles: dict[tuple[str, str], Triangle]  # (role, precedence)
     skip_r1_for_urgent: float
+    skip_r1_for_urgent_surgical: float
     dow_timeliness: tuple[tuple[float, float], ...]
     clinical: ClinicalTables
+    physiology: PhysiologyTables
     kia_minutes: Choice[tuple[int, int]]
     blood_group_codes: dict[str, Coded]
     cbrn: CbrnTables
@@ -115,6 +125,9 @@ def compile_tables(scenario: Scenario) -> Tables:
     night = _night_shift(scenario)
     conditions = reference.conditions()
     cbrn = _cbrn(scenario, names)
+    clinical = compile_clinical({f.name: f.area for f in scenario.fronts})
+    disposition = reference.care()["disposition"]
+    outcomes = _outcomes()
     rtd_stay = {
         role: tuple(w) for role, w in reference.care()["rtd_stay"].items() if role[0] != "_"
     }
@@ -167,19 +180,27 @@ def compile_tables(scenario: Scenario) -> Tables:
         ),
         psychiatric=_by_severity(conditions["disease"]["psychiatric"]),
         psychiatric_share=conditions["disease"]["psychiatric_share"],
-        outcomes=_outcomes(),
+        outcomes=outcomes,
+        limited_outcomes=_limited_outcomes(outcomes),
+        never_rtd_tags=frozenset(disposition["never_rtd_tags"]),
+        never_rtd_codes=frozenset(disposition["never_rtd_codes"]),
+        stay_tags=frozenset(disposition["stay_in_theatre_tags"]),
+        stay_codes=frozenset(disposition["stay_in_theatre_codes"]),
         precedence_by_triage=dict(reference.care()["precedence_by_triage"]),
         urgent_surgical_regions=frozenset(reference.care()["urgent_surgical_regions"]),
+        urgent_surgical_tags=frozenset(reference.care()["urgent_surgical_tags"]),
         transit_factor=_transit_factor(scenario),
         rtd_stay=rtd_stay,
         rtd_triangles={role: triangle(window) for role, window in rtd_stay.items()},
         transit_triangles=_triangles(scenario.care.transit),
         holding_triangles=_triangles(scenario.care.holding),
         skip_r1_for_urgent=reference.care()["skip_r1_for_urgent"],
+        skip_r1_for_urgent_surgical=reference.care()["skip_r1_for_urgent_surgical"],
         dow_timeliness=tuple(
             (limit, f) for limit, f in reference.care()["dow_timeliness"]["steps"]
         ),
-        clinical=compile_clinical({f.name: f.area for f in scenario.fronts}),
+        clinical=clinical,
+        physiology=compile_physiology(clinical.condition_tags),
         kia_minutes=Choice.of(
             [((lo, hi), p) for lo, hi, p in reference.care()["kia"]["time_of_death_minutes"]]
         ),
@@ -425,6 +446,23 @@ def _cbrn(scenario: Scenario, warfare_names: tuple[str, ...]) -> CbrnTables:
         conditions=conditions,
         tags=frozenset({f"agent_{scenario.cbrn_agent}"}),
     )
+
+
+def _limited_outcomes(
+    outcomes: dict[tuple[str, str], Choice[str]],
+) -> dict[tuple[str, str, str], Choice[str]]:
+    """Each outcome table without returns to duty ("no_rtd") and with returns to duty
+    only ("stay"); a table left empty keeps its original outcomes."""
+    limited = {}
+    for (category, band), choice in outcomes.items():
+        for name, returns in (("no_rtd", False), ("stay", True)):
+            kept = [
+                (key, choice.probability(key))
+                for key in choice.values
+                if key.startswith("RTD") == returns
+            ]
+            limited[(category, band, name)] = Choice.of(kept) if kept else choice
+    return limited
 
 
 def _blood_group_codes() -> dict[str, Coded]:

@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 import generation
-from jobs.maintenance import delete_jobs
 from jobs.models import Job, JobOutput, ScenarioConfig, ScenarioVersion
+from jobs.ops.maintenance import delete_jobs
 
 
 class AgeFilter(admin.SimpleListFilter):

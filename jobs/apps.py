@@ -6,4 +6,7 @@ class JobsConfig(AppConfig):
     verbose_name = "Generation jobs"
 
     def ready(self) -> None:
-        from jobs import checks, signals  # noqa: F401  (registers checks and receivers)
+        # Registers the system checks and the signal receivers.
+        from jobs.ops import checks  # noqa: F401
+        from jobs.runs import signals as run_signals  # noqa: F401
+        from jobs.scenarios import signals as scenario_signals  # noqa: F401

@@ -97,6 +97,11 @@ TEMPLATES = [
 ]
 
 
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 8)
+# What the monitoring alerts against (docs/operations.md: connections near the budget).
+DB_CONNECTION_BUDGET = env_int("DB_CONNECTION_BUDGET", 20)
+
+
 # Database: SQLite file when DATABASE_URL is unset; PostgreSQL through psycopg 3 and
 # Django's built-in pool otherwise. Each process (daphne, each worker) has its own pool,
 # so the connection budget is DB_POOL_MAX_SIZE x processes.
@@ -112,7 +117,7 @@ def database_config() -> dict[str, Any]:
         config["OPTIONS"] = {
             "pool": {
                 "min_size": env_int("DB_POOL_MIN_SIZE", 1),
-                "max_size": env_int("DB_POOL_MAX_SIZE", 8),
+                "max_size": DB_POOL_MAX_SIZE,
                 "timeout": env_int("DB_POOL_TIMEOUT", 10),
             }
         }
@@ -162,7 +167,7 @@ RQ = {
     "COMMIT_MODE": "on_db_commit",
     # Jobs run in the worker process itself (no fork per job): a forked child must not
     # share the parent's database pool, and the engine streams so memory stays flat.
-    "WORKER_CLASS": "jobs.worker.JobWorker",
+    "WORKER_CLASS": "jobs.ops.worker.JobWorker",
 }
 
 AUTH_PASSWORD_VALIDATORS = [

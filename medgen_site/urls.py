@@ -2,15 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from jobs import health, metrics
-
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="job_list", permanent=False)),
-    path("jobs/", include("jobs.urls")),
-    path("scenarios/", include("jobs.scenario_urls")),
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
-    path("metrics", metrics.metrics, name="metrics"),
+    path("jobs/", include("jobs.runs.urls")),
+    path("jobs/", include("jobs.results.urls")),
+    path("scenarios/", include("jobs.scenarios.urls")),
+    path("", include("jobs.ops.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),

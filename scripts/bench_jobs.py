@@ -74,7 +74,7 @@ def main(argv: list[str]) -> int:
 def bench_job(args: argparse.Namespace, user: Any) -> str:
     import generation
     from jobs.models import Job
-    from jobs.submit import submit_job
+    from jobs.runs.submit import submit_job
 
     document = generation.load_preset(args.preset) | {"total_patients": args.count}
     document["clinical_detail"] = not args.no_clinical

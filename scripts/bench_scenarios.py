@@ -1,6 +1,6 @@
 """Saved scenarios and their cache, measured through the real parts (`make bench`).
 
-1. Scenario lookup time (`jobs.scenarios.lookup`, what the new-job page does for
+1. Scenario lookup time (`jobs.scenarios.cached.lookup`, what the new-job page does for
    ?scenario=<id>): p50/p95/max over --lookups cached reads, and the uncached read
    (database) for comparison. Target p95 <= 10 ms.
 2. Hit rate over --jobs jobs (default 20) started from --scenarios saved scenarios
@@ -77,7 +77,7 @@ def _saved_scenarios(user: Any, args: argparse.Namespace) -> list[Any]:
 
 
 def bench_lookups(configs: list[Any], count: int) -> None:
-    from jobs import scenarios
+    from jobs.scenarios import cached as scenarios
 
     owner = configs[0].owner
     cached = _timed(lambda i: scenarios.lookup(configs[i % len(configs)].pk, owner), count)
@@ -88,7 +88,7 @@ def bench_lookups(configs: list[Any], count: int) -> None:
         scenarios.lookup(config.pk, owner)
 
     cold = _timed(uncached, 200)
-    print("scenarios: lookup of a saved scenario (jobs.scenarios.lookup)")
+    print("scenarios: lookup of a saved scenario (jobs.scenarios.cached.lookup)")
     print(f"  cached          {_percentiles(cached)}  (target p95 <= 10 ms)")
     print(f"  pointer evicted {_percentiles(cold)}  (one database read, then cached)")
 
@@ -96,7 +96,8 @@ def bench_lookups(configs: list[Any], count: int) -> None:
 def bench_hit_rate(user: Any, configs: list[Any], jobs: int, cold: bool) -> None:
     from django.core.cache import cache
 
-    from jobs import scenarios, stats
+    from jobs.infra import stats
+    from jobs.scenarios import cached as scenarios
 
     if cold:  # every key of these scenarios gone, as after a Redis restart
         keys = [scenarios.current_key(c.pk) for c in configs]
@@ -122,9 +123,9 @@ def bench_hit_rate(user: Any, configs: list[Any], jobs: int, cold: bool) -> None
 
 
 def _run_jobs(user: Any, configs: list[Any], count: int) -> None:
-    from jobs import scenarios
     from jobs.models import Job
-    from jobs.submit import submit_job
+    from jobs.runs.submit import submit_job
+    from jobs.scenarios import cached as scenarios
 
     submitted = []
     for i in range(count):
@@ -141,7 +142,7 @@ def _run_jobs(user: Any, configs: list[Any], count: int) -> None:
 
 def bench_compile(configs: list[Any]) -> None:
     import generation
-    from jobs import scenarios
+    from jobs.scenarios import cached as scenarios
 
     compiled, in_memory, from_redis = [], [], []
     for config in configs:
@@ -164,7 +165,8 @@ def bench_compile(configs: list[Any]) -> None:
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
     load = float(run.stdout) * 1000
     print(
-        f"  reference data  {load:8.1f} ms to load, once per worker at start (jobs.worker.warm_up)"
+        f"  reference data  {load:8.1f} ms to load, once per worker at start"
+        " (jobs.ops.worker.warm_up)"
     )
 
 

@@ -42,14 +42,14 @@ def redis_db(settings: Any) -> Iterator[Any]:
     assert settings.TESTING and os.environ.get("REDIS_URL") != settings.REDIS_URL, (
         "tests must not touch the development Redis database"
     )
-    from jobs import scenarios
+    from jobs.scenarios import cached
 
     connection = django_rq.get_connection("default")
     connection.flushdb()
-    scenarios.clear_process_tables()  # the in-memory layer in front of Redis goes too
+    cached.clear_process_tables()  # the in-memory layer in front of Redis goes too
     yield connection
     connection.flushdb()
-    scenarios.clear_process_tables()
+    cached.clear_process_tables()
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def alice_client(client: Any, alice: Any) -> Any:
 @pytest.fixture
 def make_job(alice: Any) -> Any:
     """make_job(owner=alice, formats=("json", "csv"), **document overrides) -> queued Job."""
-    from jobs.submit import submit_job
+    from jobs.runs.submit import submit_job
 
     def make(
         owner: Any = None, formats: tuple[str, ...] = ("json", "csv"), **overrides: Any

@@ -609,6 +609,8 @@ def _medevac_request(
     body["code"] = _MEDEVAC
     if record.get("transport") is not None:  # litter or ambulatory: line 5's patient type
         body["orderDetail"] = [{"text": record["transport"]}]
+        if record.get("movement"):  # by air or ground ambulance
+            body["orderDetail"].append({"text": record["movement"]})
     body["subject"] = subject
     encounter = encounters.get(request["from"])
     if encounter is not None:  # requested from the point of injury: no encounter yet

@@ -52,6 +52,7 @@ CSV_COLUMNS = (
     "facilities",
     "timeline",
     "transport",
+    "movement",
     "treatments",
     "vitals_at_injury",
     "handover",
@@ -130,14 +131,16 @@ def _step(step: dict[str, Any]) -> str:
 
 
 def _clinical_columns(record: Record) -> list[str]:
-    """transport, treatments, first vital signs, last ATMIST, first 9-line (or empty)."""
+    """transport, movement, treatments, first vital signs, last ATMIST, first 9-line (or
+    empty)."""
     if "treatments" not in record:
-        return ["", "", "", "", ""]
+        return ["", "", "", "", "", ""]
     vitals = record["vitals"]
     handovers = record["handovers"]
     requests = record["medevac_requests"]
     return [
         record["transport"],
+        record["movement"] or "",
         "|".join(
             [
                 f"{t['time']} {t['facility']} {t['code']} {t['display']}"

@@ -111,10 +111,10 @@ def loinc() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def verified_snomed() -> dict[str, str]:
-    """The shared verified table and the codes added since, each with its own sources
-    (generation/data/snomed-added.csv; tests/engine/test_codes.py checks them)."""
-    added = Path(generation.__file__).resolve().parent / "data" / "snomed-added.csv"
-    return {**_read_table(SHARED / "snomed-ct.csv"), **_read_table(added)}
+    """The shared verified table, and the concepts added with two sources of their own
+    (generation/data/snomed-added.csv, checked in test_realism)."""
+    added = {row["code"]: row["term"] for row in reference.snomed_added()}
+    return {**_read_table(SHARED / "snomed-ct.csv"), **added}
 
 
 def _sample(name: str) -> list[Json]:
@@ -522,7 +522,7 @@ def _check_request(record: Json, bundle: Json, request: Json, order: Json) -> No
     assert order["authoredOn"] == request["time"]
     assert order["requester"]["display"] == fhir.ROLE_NAMES[request["from"]]
     assert order["locationCode"] == [{"text": request["1_location"]}]
-    assert order["orderDetail"] == [{"text": record["transport"]}]
+    assert order["orderDetail"] == [{"text": record["transport"]}, {"text": record["movement"]}]
     if request["from"] == "POI":
         assert "encounter" not in order
     else:

@@ -9,8 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jobs.maintenance import delete_jobs
 from jobs.models import Job
+from jobs.ops.maintenance import delete_jobs
 
 UNITS = {"d": "days", "h": "hours", "m": "minutes", "w": "weeks"}
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from jobs.maintenance import recover_jobs
+from jobs.ops.maintenance import recover_jobs
 
 
 class Command(BaseCommand):

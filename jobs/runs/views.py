@@ -1,0 +1,142 @@
+"""Job pages, status, cancel and downloads. Every view is behind login and ownership."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+import generation
+from jobs.infra import stats
+from jobs.runs import progress
+from jobs.runs.models import Job
+from jobs.runs.submit import submit_job
+from jobs.scenario_form.form import ScenarioForm
+from jobs.scenarios import cached
+from jobs.scenarios.models import ScenarioConfig, ScenarioVersion
+
+
+def get_job_for_user(request: HttpRequest, job_id: UUID) -> Job:
+    """The job, if the user owns it (staff: any job); 404 otherwise."""
+    return get_object_or_404(Job.objects.for_user(request.user), pk=job_id)
+
+
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = Job.objects.filter(owner=request.user).prefetch_related("outputs")
+    return render(request, "runs/job_list.html", {"jobs": jobs[:200]})
+
+
+def job_new(request: HttpRequest) -> HttpResponse:
+    initial, source = _initial_document(request)
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = ScenarioForm(data=data, files=files, initial=initial)
+    if request.method == "POST":
+        source = _posted_source(request)
+    if request.method == "POST" and form.is_valid():
+        version_id = source.version_id if source else None
+        job = submit_job(request.user, form.scenario_document(), form.formats(), version_id)
+        return redirect("job_detail", job_id=job.id)
+    context = {
+        "form": form,
+        "presets": generation.preset_catalog(),
+        "saved_scenarios": cached.saved_catalog(request.user),
+        "source": source,
+    }
+    return render(request, "runs/job_new.html", context)
+
+
+def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = get_job_for_user(request, job_id)
+    context = {
+        "job": job,
+        "state": progress.payload(job),
+        "outputs": job.outputs.all(),
+        "scenario_json": json.dumps(job.scenario, indent=2, ensure_ascii=False),
+    }
+    return render(request, "runs/job_detail.html", context)
+
+
+def job_status(request: HttpRequest, job_id: UUID) -> JsonResponse:
+    """The page's fallback when its websocket drops: polled every second by each page."""
+    started = time.perf_counter()
+    job = _job_state_for_user(request, job_id)
+    response = JsonResponse(progress.payload(job), headers={"Cache-Control": "no-store"})
+    stats.observe(stats.STATUS_SECONDS, time.perf_counter() - started)
+    stats.report_process("web")
+    return response
+
+
+def _job_state_for_user(request: HttpRequest, job_id: UUID) -> Job:
+    """Like `get_job_for_user`, loading only the fields the progress payload reads."""
+    jobs = Job.objects.for_user(request.user).only(*progress.PAYLOAD_FIELDS)
+    return get_object_or_404(jobs, pk=job_id)
+
+
+def job_result(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    """The summary and download links: the same partial the page renders when done."""
+    job = get_job_for_user(request, job_id)
+    context = {"job": job, "outputs": job.outputs.all()}
+    return render(request, "runs/partials/result.html", context)
+
+
+@require_POST
+def job_cancel(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = get_job_for_user(request, job_id)
+    if job.cancel():
+        progress.publish(job)
+    return redirect("job_detail", job_id=job.id)
+
+
+def job_again(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = get_job_for_user(request, job_id)
+    return redirect(f"{reverse('job_new')}?from={job.id}")
+
+
+@require_POST
+def job_save_scenario(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = get_job_for_user(request, job_id)
+    name = (request.POST.get("name") or job.title).strip()[:200] or str(job.id)
+    # The same name again keeps the scenario and adds a version.
+    ScenarioConfig.objects.update_or_create(
+        owner=request.user, name=name, defaults={"document": job.scenario}
+    )
+    messages.success(request, f"Saved the scenario as “{name}”.")
+    return redirect("job_detail", job_id=job.id)
+
+
+def _initial_document(
+    request: HttpRequest,
+) -> tuple[dict[str, Any] | None, cached.SavedScenario | None]:
+    """Form values to start from: ?from=<job id>, ?scenario=<saved id> or ?preset=<name>.
+
+    The second value is the saved scenario the values came from, if any.
+    """
+    if source := request.GET.get("from"):
+        try:
+            job = get_job_for_user(request, UUID(source))
+        except ValueError:
+            raise Http404("No such job.") from None
+        return ScenarioForm.initial_from_document(job.scenario), None
+    if saved_id := request.GET.get("scenario"):
+        saved = cached.lookup(int(saved_id), owner=request.user) if saved_id.isdigit() else None
+        if saved is None:
+            raise Http404("No such saved scenario.")
+        return ScenarioForm.initial_from_document(saved.document), saved
+    if name := request.GET.get("preset"):
+        return ScenarioForm.initial_from_preset(name), None
+    return None, None
+
+
+def _posted_source(request: HttpRequest) -> cached.SavedScenario | None:
+    """The saved scenario version the posted form started from (the user's own only)."""
+    version_id = request.POST.get("scenario_version", "")
+    mine = ScenarioVersion.objects.select_related("config").filter(config__owner=request.user)
+    row = mine.filter(pk=version_id).first() if version_id.isdigit() else None
+    return None if row is None else cached.snapshot(row)
