@@ -74,6 +74,10 @@ def test_the_check_digit_test_knows_valid_and_invalid_ids() -> None:
     assert not concept_id_valid("125689001") and not concept_id_valid("394658000")
 
 
+def test_the_added_table_has_the_shared_tables_columns() -> None:
+    assert added_rows()  # columns checked while reading
+
+
 def test_every_identifier_in_the_shipped_tables_is_a_valid_concept_id() -> None:
     for name in ("snomed.csv", "snomed-added.csv"):
         with (DATA / name).open(encoding="utf-8", newline="") as handle:
@@ -81,6 +85,7 @@ def test_every_identifier_in_the_shipped_tables_is_a_valid_concept_id() -> None:
                 assert concept_id_valid(row["code"]), (name, row["code"])
 
 
+@pytest.fixture(scope="module")
 def verified() -> dict[str, dict[str, str]]:
     if not SHARED.exists():
         pytest.skip(f"shared reference not found at {SHARED}")
