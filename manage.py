@@ -7,17 +7,12 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medgen_site.settings")
-    if sys.argv[1:2] == ["generate"]:
-        # The engine's command needs no app, database or Redis, so it runs without
-        # loading them: about 0.45 s less per run (Django's setup imports every app).
-        from jobs.management.commands.generate import Command
-
-        Command().run_from_argv(sys.argv)
-        return
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
 
 
+# The guard matters: the engine's render workers start from a fork server that imports
+# the main module (`manage.py generate`, or an RQ worker running a job).
 if __name__ == "__main__":
     main()

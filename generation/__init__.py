@@ -17,10 +17,11 @@ from generation.runner import Cancelled, Progress, Result, generate
 from generation.scenario import Issue, Scenario, ScenarioError
 from generation.seeds import resolve_seed
 from generation.tables import Tables, compile_tables
-from generation.validation import parse_scenario
-from generation.writers import FORMATS, OutputFile
+from generation.validation import normalise_scenario, parse_scenario
+from generation.writers import CARDS, FORMATS, OutputFile
 
 __all__ = [
+    "CARDS",
     "FORMATS",
     "Cancelled",
     "Issue",
@@ -37,6 +38,7 @@ __all__ = [
     "generate_chunk",
     "load_preset",
     "make_plan",
+    "normalise_scenario",
     "parse_scenario",
     "preset_catalog",
     "preset_names",

@@ -7,8 +7,6 @@ paths.
 
 from __future__ import annotations
 
-import random
-from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Generic, TypeVar
@@ -18,7 +16,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Choice(Generic[T]):
-    """A weighted choice: `pick(rng)` costs one random() and one bisect."""
+    """A weighted choice; `fastops.pick(choice, rng.random)` draws from it."""
 
     values: tuple[T, ...]
     cumulative: tuple[float, ...]
@@ -30,9 +28,6 @@ class Choice(Generic[T]):
         pairs = [(value, weight) for value, weight in pairs if weight > 0]
         cumulative = tuple(accumulate(weight for _, weight in pairs))
         return cls(tuple(value for value, _ in pairs), cumulative, cumulative[-1])
-
-    def pick(self, rng: random.Random) -> T:
-        return self.values[bisect_right(self.cumulative, rng.random() * self.total)]
 
     def probability(self, value: T) -> float:
         index = self.values.index(value)

@@ -19,9 +19,8 @@ Treatment = tuple[int, str, str, str]  # time, facility, code, display
 MINUTE = 60
 
 
-# The tables here are not frozen dataclasses: compiled with mypyc, a frozen dataclass
-# cannot be unpickled (its __setattr__ refuses), and compiled tables travel pickled, to
-# worker processes and through the tables cache. Nothing changes them once compiled.
+# Plain, not frozen, dataclasses that nothing changes once compiled
+# (docs/engine-api.md, internals: frozen-dataclasses).
 @dataclass
 class Rule:
     code: str

@@ -32,8 +32,7 @@ ON_FOOT_SHARE = 0.4  # of the walking routine sick; the rest go by unit transpor
 class Casualty:
     """What the detail needs to know about a casualty already drawn.
 
-    A plain class, not a dataclass: compiled, its __init__ is native code, where a
-    dataclass's generated __init__ stays interpreted Python (once per patient)."""
+    A plain class, not a dataclass (docs/engine-api.md, internals: dataclass-init)."""
 
     def __init__(
         self,

@@ -1,10 +1,7 @@
 """Compiled stand-ins for library calls the per-patient code makes many times.
 
 Each gives exactly what the call it replaces gives (tests/engine/test_fast_paths.py
-compares them), but compiled with mypyc it runs as C: the builtins `round()`, a format
-spec like `f"{n:05d}"` and `Choice.pick` all go through Python's generic call machinery
-from compiled code (str.format, a builtins lookup, an interpreted method), several times
-slower than the arithmetic they do.
+compares them), but runs as C once compiled (docs/engine-api.md, internals: generic-calls).
 """
 
 from __future__ import annotations

@@ -122,8 +122,7 @@ def _pick_with_timeliness(
     return choice.values[-1]
 
 
-# By the table's identity: a frozen dataclass hashes all its fields (interpreted) on
-# every lookup. Each entry keeps its table alive, so an id is never reused while cached.
+# By the table's identity (docs/engine-api.md, internals: hash-by-identity).
 _DOW_WEIGHTS: dict[int, tuple[Choice[str], tuple[tuple[float, bool], ...]]] = {}
 
 

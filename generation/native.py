@@ -86,6 +86,19 @@ def build_is_current() -> bool:
     return manifest.get("python") == build_tag() and manifest.get("sources") == source_hashes()
 
 
+def describe() -> str:
+    """Which engine this process runs, in one line for logs and reports."""
+    if PURE_OPTION in sys._xoptions:
+        reason = "python -X medgen-pure"
+    elif not (BUILD_DIR / "generation").is_dir():
+        reason = "no compiled build: run `make native`"
+    elif not build_is_current():
+        reason = "the compiled build is older than the sources: run `make native`"
+    else:
+        return f"compiled with mypyc ({len(COMPILED)} modules, .build/native)"
+    return f"PURE PYTHON, about half the speed ({reason})"
+
+
 def compiled_modules() -> list[str]:
     """Engine modules imported so far that are running compiled (for reports and tests)."""
     return sorted(

@@ -42,8 +42,8 @@ BATTLE, NON_BATTLE, DISEASE = 0, 1, 2
 EVENT_TYPECODES = {"category": "b", "warfare": "b", "front": "h", "kind": "b", "size": "i"}
 
 
-# Not frozen: compiled with mypyc, a frozen dataclass cannot be unpickled (its
-# __setattr__ refuses). Nothing changes a plan once it is built.
+# Not frozen, and nothing changes a plan once built
+# (docs/engine-api.md, internals: frozen-dataclasses).
 @dataclass
 class Plan:
     """Exactly `total` casualties in time order, plus their events."""
@@ -63,14 +63,6 @@ class Plan:
     def total(self) -> int:
         return len(self.times)
 
-    def is_mass_casualty(self, event: int) -> bool:
-        kind = self.event_kind[event]
-        threshold = reference.warfare()["mascal"]["threshold"]
-        return (
-            kind in (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])
-            or self.event_size[event] >= threshold
-        )
-
 
 def make_plan(scenario: Scenario, seed: int, tables: Tables | None = None) -> Plan:
     """Build the arrival plan for exactly scenario.total_patients casualties."""
@@ -87,8 +79,7 @@ def make_plan(scenario: Scenario, seed: int, tables: Tables | None = None) -> Pl
 
 def allocate(total: int, weights: list[float]) -> list[int]:
     """Largest-remainder allocation: integers proportional to weights summing to total."""
-    # sum() by hand: compiled, mypyc types sum() of floats as an int. The same additions in
-    # the same order as sum()'s float loop (0.0 + w0 + w1 ...), so the same scale.
+    # sum() by hand, same order (docs/engine-api.md, internals: sum-of-floats).
     weight_sum = 0.0
     for weight in weights:
         weight_sum += weight

@@ -6,7 +6,6 @@ chunk regenerated alone equals the same chunk of a full run, whatever the chunk 
 
 from __future__ import annotations
 
-import _random
 import gc
 import hashlib
 import random
@@ -28,19 +27,16 @@ from generation.plan import (
 from generation.tables import Tables
 
 STREAM_BITS = 22  # patients per seed: 4M > the 2M maximum
-_seed = _random.Random.seed
 _SPECIAL_KINDS = frozenset(SPECIAL_KINDS.values())
-_MASCAL_KINDS = (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])  # as Plan.is_mass_casualty
+_MASCAL_KINDS = (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])
 Record = dict[str, Any]
 
 
 def generate_chunk(plan: Plan, start: int, stop: int) -> list[Record]:
     """Records for sequence numbers start+1 .. stop (0-based slice of the plan)."""
     factory = _Factory(plan.tables, plan.seed)
-    # Records hold no reference cycles, so the cyclic garbage collector has nothing to
-    # find in them; left on, it walks the new dicts and lists again and again as a
-    # chunk piles up (measured: about 15 us per patient). Reference counting still
-    # frees everything as usual. Only switched back on if it was on (callers may nest).
+    # No cyclic GC while the chunk piles up (docs/engine-api.md, internals: cyclic-gc);
+    # switched back on only if it was on (callers may nest).
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -61,20 +57,15 @@ class _Factory:
         self.id_prefix = f"EX-{tag}-"
         self.naval = tuple(name == "naval" for name in tables.warfare_names)
         self.rng = random.Random(0)  # re-seeded for every patient: see record()
-        # Plan.is_mass_casualty's rule, read here once: from compiled code a call into the
-        # plan (interpreted) costs more than the test itself.
+        # Mass casualty: a mass-casualty event, or any event at least this large.
         self.mascal_threshold: int = reference.warfare()["mascal"]["threshold"]
         self.kia_probability: float = tables.scenario.kia_probability
         self.mascal_kia_probability: float = tables.scenario.mascal_kia_probability
 
     def record(self, plan: Plan, index: int) -> Record:
         tables, clock, rng = self.tables, self.clock, self.rng
-        # The state Random(seed_base + index) starts in: Random.seed only checks the
-        # seed's type before this C-level seeding, and building a new generator per
-        # patient (two Python-level methods) cost more than the seeding itself. (Random's
-        # own seed() also clears the cached second gauss() value: nothing per patient
-        # draws gauss(), and chunk-independence tests would catch it if something did.)
-        _seed(rng, self.seed_base + index)
+        # The state Random(seed_base + index) starts in, reusing one generator.
+        rng.seed(self.seed_base + index)
         t0 = plan.times[index]
         event = plan.event_of[index]
         category = plan.event_category[event]

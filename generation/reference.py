@@ -15,33 +15,34 @@ from typing import Any
 _DATA = resources.files("generation") / "data"
 
 
-def _load_json(name: str) -> Any:
-    return json.loads((_DATA / name).read_text(encoding="utf-8"))
+def _load_json(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((_DATA / name).read_text(encoding="utf-8"))
+    return data
 
 
 @cache
 def warfare() -> dict[str, Any]:
-    return _load_json("warfare.json")  # type: ignore[no-any-return]
+    return _load_json("warfare.json")
 
 
 @cache
 def care() -> dict[str, Any]:
-    return _load_json("care.json")  # type: ignore[no-any-return]
+    return _load_json("care.json")
 
 
 @cache
 def people() -> dict[str, Any]:
-    return _load_json("people.json")  # type: ignore[no-any-return]
+    return _load_json("people.json")
 
 
 @cache
 def conditions() -> dict[str, Any]:
-    return _load_json("conditions.json")  # type: ignore[no-any-return]
+    return _load_json("conditions.json")
 
 
 @cache
 def clinical() -> dict[str, Any]:
-    return _load_json("clinical.json")  # type: ignore[no-any-return]
+    return _load_json("clinical.json")
 
 
 @cache
@@ -58,12 +59,12 @@ def cbrn() -> dict[str, Any]:
 
 @cache
 def physiology() -> dict[str, Any]:
-    return _load_json("physiology.json")  # type: ignore[no-any-return]
+    return _load_json("physiology.json")
 
 
 @cache
 def nations() -> dict[str, Any]:
-    return _load_json("nations.json")  # type: ignore[no-any-return]
+    return _load_json("nations.json")
 
 
 @cache

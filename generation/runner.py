@@ -15,7 +15,8 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.shared_memory import SharedMemory
-from typing import Any, BinaryIO
+from pathlib import Path
+from typing import IO, Any
 
 from generation.plan import Plan, make_plan
 from generation.records import generate_chunk
@@ -23,10 +24,11 @@ from generation.scenario import Scenario
 from generation.summary import Summary
 from generation.tables import Tables, compile_tables
 from generation.version import __version__
-from generation.writers import FileWriter, OutputFile, get_format
+from generation.writers import CARDS, FileWriter, OutputFile, get_format
 
-Sink = Callable[[str], BinaryIO]
+Sink = Callable[[str], IO[bytes]]
 MANIFEST = "manifest.json"
+SHM_FOLDER = Path("/dev/shm")  # where Linux keeps POSIX shared memory
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ class Progress:
 class Result:
     seed: int
     summary: dict[str, Any]
-    files: list[OutputFile]
+    files: list[OutputFile]  # the chosen formats, then the manifest
+    cards: OutputFile | None = None  # with cards=True: writers.CARDS, not in the manifest
 
 
 class Cancelled(Exception):
@@ -58,13 +61,19 @@ def generate(
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     tables: Tables | None = None,
+    cards: bool = False,
 ) -> Result:
     """Generate every patient of `scenario` into the requested formats via `sink`.
 
     `tables` may be handed in already compiled (`compile_tables(scenario)`), e.g. from a
-    cache; they must have been compiled from this same scenario.
+    cache; they must have been compiled from this same scenario. `cards` also writes
+    `cards.ndjson` (writers.CARDS: what casualty cards show, one line per patient), which
+    the manifest leaves out: it is MedGen's own, not one of the formats asked for.
     """
-    chosen = [get_format(name) for name in dict.fromkeys(formats)]
+    listed = [get_format(name) for name in dict.fromkeys(formats)]
+    if CARDS in listed:
+        raise ValueError("cards.ndjson is not a format to choose: pass cards=True")
+    chosen = [*listed, CARDS] if cards else listed
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     chunk_size = _bounded_chunk_size(chunk_size, [fmt.name for fmt in chosen])
@@ -105,13 +114,15 @@ def generate(
     for w, fmt in zip(writers, chosen, strict=True):
         w.write(fmt.footer)
     files = [w.close() for w in writers]
+    card_file = files.pop() if cards else None
     files.append(_write_manifest(sink, scenario, seed, summary, files))
-    return Result(seed=seed, summary=summary.as_dict(), files=files)
+    return Result(seed=seed, summary=summary.as_dict(), files=files, cards=card_file)
 
 
 # Rendered bytes per patient with clinical detail (the larger case), measured on the
 # presets; only used to keep chunks small enough that the few in flight stay in memory.
-_BYTES_PER_PATIENT = {"json": 5_000, "ndjson": 5_000, "csv": 1_300, "fhir": 42_000}
+_BYTES_PER_PATIENT = {"json": 5_000, "ndjson": 5_000, "csv": 1_300, "fhir": 42_000, "cards": 900}
+
 _CHUNK_BYTES = 8_000_000
 
 
@@ -135,7 +146,7 @@ def render_range(
     return [get_format(name).render(records) for name in formats], summary
 
 
-@dataclass  # not frozen: a frozen dataclass compiled by mypyc cannot be unpickled
+@dataclass  # not frozen (docs/engine-api.md, internals: frozen-dataclasses)
 class _Work:
     """What rendering needs; crosses to each render worker once, at its start."""
 
@@ -277,15 +288,22 @@ def _buffer(block: SharedMemory) -> memoryview:
 
 
 def _reserve_pages(block: SharedMemory, size: int) -> None:
-    """Allocate the block's memory now (posix_fallocate), raising OSError if there is none."""
+    """Allocate the block's memory now, raising OSError if there is none.
+
+    Linux keeps POSIX shared memory as files in /dev/shm, so the block is opened by its
+    public name and reserved with the C library's posix_fallocate. Elsewhere (no such
+    folder, or no such call) there is nothing to reserve, nor a tmpfs that fills up under
+    us. (Not os.posix_fallocate: the engine does not import os, see test_purity.)
+    """
+    path = SHM_FOLDER / block.name.lstrip("/")
     try:
         fallocate = ctypes.CDLL(None, use_errno=True).posix_fallocate
     except (OSError, AttributeError):
-        return  # no such call here; nor, then, a tmpfs that fills up under us
-    descriptor = getattr(block, "_fd", -1)
-    if descriptor < 0:
         return
-    error = fallocate(descriptor, ctypes.c_int64(0), ctypes.c_int64(size))
+    if not path.exists():
+        return
+    with path.open("r+b") as handle:
+        error = fallocate(handle.fileno(), ctypes.c_int64(0), ctypes.c_int64(size))
     if error:
         raise OSError(error, f"cannot reserve {size} bytes of shared memory")
 
@@ -319,12 +337,9 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 def _keep_freed_memory() -> None:
     """Let a render worker reuse the memory of one chunk's output for the next.
 
-    A chunk renders to megabytes of bytes; glibc serves such blocks with fresh mmap()s
-    and returns them on free, so every chunk pays page faults for all of its output
-    again (measured: ~1 s of system time per 100K patients, a tenth of the CPU). Served
-    from the heap and kept there instead, the same pages are reused; a worker's memory
-    is then its largest chunk, a few tens of MB. Only in render workers (processes of
-    our own), only where glibc's mallopt exists.
+    docs/engine-api.md, internals: glibc-malloc. A worker's memory is then its largest
+    chunk, a few tens of MB. Only in render workers (processes of our own), only where
+    glibc's mallopt exists.
     """
     try:
         libc = ctypes.CDLL(None)

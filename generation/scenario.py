@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 MAX_PATIENTS = 2_000_000
@@ -133,16 +132,6 @@ class Care:
     roles: tuple[str, ...]
     transit: tuple[tuple[str, tuple[tuple[str, Window], ...]], ...]
     holding: tuple[tuple[str, tuple[tuple[str, Window], ...]], ...]
-
-    def transit_window(self, leg: str, precedence: str) -> Window:
-        return _lookup(self.transit)[(leg, precedence)]
-
-
-@cache
-def _lookup(
-    windows: tuple[tuple[str, tuple[tuple[str, Window], ...]], ...],
-) -> dict[tuple[str, str], Window]:
-    return {(key, precedence): window for key, inner in windows for precedence, window in inner}
 
 
 @dataclass(frozen=True)

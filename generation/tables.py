@@ -102,8 +102,7 @@ class Tables:
     urgent_surgical_regions: frozenset[str]
     urgent_surgical_tags: frozenset[str]
     transit_factor: float
-    rtd_stay: dict[str, tuple[float, float, float]]
-    rtd_triangles: dict[str, Triangle]  # rtd_stay, ready to draw from
+    rtd_triangles: dict[str, Triangle]  # care.json's rtd_stay, ready to draw from
     transit_triangles: dict[tuple[str, str], Triangle]  # (leg, precedence)
     holding_triangles: dict[tuple[str, str], Triangle]  # (role, precedence)
     skip_r1_for_urgent: float
@@ -112,8 +111,11 @@ class Tables:
     clinical: ClinicalTables
     physiology: PhysiologyTables
     kia_minutes: Choice[tuple[int, int]]
+<<<<<<< HEAD
     blood_group_codes: dict[str, Coded]
     cbrn: CbrnTables
+=======
+>>>>>>> main
     unit_branches: tuple[str, ...]
     naval_unit_branches: tuple[str, ...]
 
@@ -190,7 +192,6 @@ def compile_tables(scenario: Scenario) -> Tables:
         urgent_surgical_regions=frozenset(reference.care()["urgent_surgical_regions"]),
         urgent_surgical_tags=frozenset(reference.care()["urgent_surgical_tags"]),
         transit_factor=_transit_factor(scenario),
-        rtd_stay=rtd_stay,
         rtd_triangles={role: triangle(window) for role, window in rtd_stay.items()},
         transit_triangles=_triangles(scenario.care.transit),
         holding_triangles=_triangles(scenario.care.holding),
@@ -204,8 +205,11 @@ def compile_tables(scenario: Scenario) -> Tables:
         kia_minutes=Choice.of(
             [((lo, hi), p) for lo, hi, p in reference.care()["kia"]["time_of_death_minutes"]]
         ),
+<<<<<<< HEAD
         blood_group_codes=_blood_group_codes(),
         cbrn=cbrn,
+=======
+>>>>>>> main
         unit_branches=tuple(reference.people()["unit_branches"]),
         naval_unit_branches=tuple(reference.people()["naval_unit_branches"]),
     )
@@ -463,7 +467,3 @@ def _limited_outcomes(
             ]
             limited[(category, band, name)] = Choice.of(kept) if kept else choice
     return limited
-
-
-def _blood_group_codes() -> dict[str, Coded]:
-    return {group: _coded(code) for group, code in reference.people()["blood_group_codes"].items()}

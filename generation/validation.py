@@ -54,6 +54,12 @@ def parse_scenario(document: Mapping[str, Any]) -> Scenario:
     return Validator(document).build()
 
 
+def normalise_scenario(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The canonical document of a scenario (every default filled in): what is stored,
+    compared and exported. Raises ScenarioError listing every problem."""
+    return parse_scenario(document).to_dict()
+
+
 class Validator:
     """Walks a document once, recording every issue, then builds the Scenario."""
 
@@ -98,6 +104,7 @@ class Validator:
         names = {key: self.text(key) for key in ("name", "title", "description")}
         if self.issues or None in (total, days, start, warfare, fronts, injury_mix, care):
             return None
+        # The ignores below: mypy does not narrow through the `None in (...)` test above.
         return Scenario(
             total_patients=total,  # type: ignore[arg-type]
             days=days,  # type: ignore[arg-type]
@@ -194,7 +201,7 @@ class Validator:
 
     # -- shares ---------------------------------------------------------------------
 
-    def shares(self, path: str, raw: Any, *, allow_zero: bool = True) -> dict[str, float] | None:
+    def shares(self, path: str, raw: Any) -> dict[str, float] | None:
         """Fractions summing to 1 or percentages summing to 100, as fractions."""
         if not isinstance(raw, Mapping) or not raw:
             self.error(path, "must be a non-empty object of name -> share")
@@ -317,15 +324,20 @@ class Validator:
         names = [f.name for f in fronts if f is not None]
         for name in sorted({n for n in names if names.count(n) > 1}):
             self.error("fronts", f"front name {name!r} is used twice")
-        if None in fronts:
+        valid = [f for f in fronts if f is not None]
+        if len(valid) < len(fronts):
             return None
-        shares = self.share_sum("fronts", {f.name: f.share for f in fronts})  # type: ignore[union-attr]
+        shares = self.share_sum("fronts", {f.name: f.share for f in valid})
         if shares is None:
             return None
+<<<<<<< HEAD
         return tuple(
             Front(f.name, shares[f.name], f.nationalities, f.area)  # type: ignore[union-attr]
             for f in fronts
         )
+=======
+        return tuple(Front(f.name, shares[f.name], f.nationalities) for f in valid)
+>>>>>>> main
 
     def front(self, path: str, raw: Any) -> Front | None:
         if not isinstance(raw, Mapping):
@@ -485,14 +497,15 @@ class Validator:
         """[min, max] or [min, mode, max] minutes."""
         ok = isinstance(raw, list) and len(raw) in (2, 3)
         numbers = [self.number(path, v, 0, 60 * 24 * 60) for v in raw] if ok else []
-        if not ok or None in numbers:
+        checked = [n for n in numbers if n is not None]
+        if not ok or len(checked) < len(numbers):
             if not ok:
                 self.error(path, "must be [min, max] or [min, mode, max] in minutes")
             return None
-        if len(numbers) == 2:
-            numbers = [numbers[0], (numbers[0] + numbers[1]) / 2, numbers[1]]  # type: ignore[operator]
-        low, mode, high = numbers
-        if not low <= mode <= high:  # type: ignore[operator]
+        if len(checked) == 2:
+            checked = [checked[0], (checked[0] + checked[1]) / 2, checked[1]]
+        low, mode, high = checked
+        if not low <= mode <= high:
             self.error(path, "must satisfy min <= mode <= max")
             return None
-        return (low, mode, high)  # type: ignore[return-value]
+        return (low, mode, high)

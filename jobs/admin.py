@@ -1,16 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
 import generation
+from jobs.api import admin as api_admin  # noqa: F401 (Django loads only jobs.admin: ApiTokenAdmin)
 from jobs.models import Job, JobOutput, ScenarioConfig, ScenarioVersion
 from jobs.ops.maintenance import delete_jobs
+from jobs.runs.models import JobQuerySet
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -21,18 +23,18 @@ class AgeFilter(admin.SimpleListFilter):
         return [("1", "Older than a day"), ("7", "Older than a week"), ("30", "Older than 30 days")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Job]) -> QuerySet[Job]:
-        if self.value():
-            return queryset.filter(
-                created_at__lt=timezone.now() - timezone.timedelta(days=int(self.value()))
-            )
+        if days := self.value():
+            # The admin's queryset comes from Job.objects, so it has the manager's methods.
+            jobs = cast(JobQuerySet, queryset)
+            return jobs.older_than(timedelta(days=int(days)))
         return queryset
 
 
 class JobOutputInline(admin.TabularInline):
     model = JobOutput
     extra = 0
-    fields = ["name", "size", "content_type", "sha256", "file"]
-    readonly_fields = fields
+    readonly_fields = ("name", "size", "content_type", "sha256", "file")
+    fields = readonly_fields
     can_delete = False
 
 
@@ -80,7 +82,7 @@ class ScenarioConfigForm(forms.ModelForm):
     def clean_document(self) -> dict[str, Any]:
         document: dict[str, Any] = self.cleaned_data["document"]
         try:
-            return generation.parse_scenario(document).to_dict()
+            return generation.normalise_scenario(document)
         except generation.ScenarioError as error:
             raise forms.ValidationError([str(issue) for issue in error.issues]) from None
 
@@ -88,8 +90,8 @@ class ScenarioConfigForm(forms.ModelForm):
 class ScenarioVersionInline(admin.TabularInline):
     model = ScenarioVersion
     extra = 0
-    fields = ["version", "name", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ("version", "name", "created_at")
+    fields = readonly_fields
     can_delete = False
     show_change_link = False
 

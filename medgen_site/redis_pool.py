@@ -17,14 +17,15 @@ import redis
 
 
 class SharedConnectionPool(redis.ConnectionPool):
-    _pools: ClassVar[dict[str, SharedConnectionPool]] = {}
-    _lock: ClassVar[threading.Lock] = threading.Lock()
+    # Not `_pools`/`_lock`: ConnectionPool has a `_lock` of its own, per instance.
+    _shared: ClassVar[dict[str, SharedConnectionPool]] = {}
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> SharedConnectionPool:
         """The process's pool for this URL and these options, made on first use."""
         key = repr((url, sorted(options.items())))
-        with cls._lock:
-            if key not in cls._pools:
-                cls._pools[key] = super().from_url(url, **options)
-            return cls._pools[key]
+        with cls._shared_lock:
+            if key not in cls._shared:
+                cls._shared[key] = super().from_url(url, **options)
+            return cls._shared[key]

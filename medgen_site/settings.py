@@ -7,7 +7,6 @@ DEBUG=0 and must then provide SECRET_KEY; see docs/operations.md for every varia
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,18 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A yes/no variable; a value that is neither (DEBUG=flase) stops the process."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
+    if value not in TRUE_WORDS + FALSE_WORDS:
+        words = ", ".join(TRUE_WORDS + FALSE_WORDS)
+        raise ImproperlyConfigured(f"{name}={os.environ[name]!r}: use one of {words}")
+    return value in TRUE_WORDS
 
 
 def env_int(name: str, default: int) -> int:
@@ -33,8 +39,8 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# pytest-django imports these settings; tests get their own Redis database (see below).
-TESTING = "pytest" in sys.modules
+# medgen_site/test_settings.py (chosen by the pytest configuration) turns this on.
+TESTING = False
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -58,12 +64,6 @@ INSTALLED_APPS = [
     "django_rq",
     "jobs",
 ]
-
-# daphne's app only replaces `runserver` with its ASGI server; loaded for every command it
-# costs ~0.4 s of Twisted imports (the generate command, each RQ worker, each test run).
-# `make run` starts daphne itself, so the app is only needed for `manage.py runserver`.
-if sys.argv[1:2] == ["runserver"]:
-    INSTALLED_APPS.insert(0, "daphne")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -109,7 +109,7 @@ def database_config() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
-    config: dict[str, Any] = dj_database_url.parse(url)
+    config: dict[str, Any] = dict(dj_database_url.parse(url))
     if os.environ.get("TEST_DATABASE_NAME"):  # lets two test runs share one server
         config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
     if config["ENGINE"] == "django.db.backends.postgresql":
@@ -128,21 +128,15 @@ DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-# Redis: queue, cache and channel layer. Tests use database 15 of the same server and
-# flush it, so they never touch development data.
-def redis_url() -> str:
-    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    if TESTING:
-        url = os.environ.get("TEST_REDIS_URL", url.rsplit("/", 1)[0] + "/15")
-    return url
+# Redis: queue, cache and channel layer, all on one database (the tests pick another).
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-REDIS_URL = redis_url()
-
-CACHES = {
-    "default": {
+def redis_settings(url: str) -> dict[str, Any]:
+    """CACHES, CHANNEL_LAYERS and RQ_QUEUES on the Redis database at `url`."""
+    cache = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": url,
         "KEY_PREFIX": "medgen",
         "OPTIONS": {
             # A Redis that stops answering fails requests (and /readyz) fast, not after minutes.
@@ -152,17 +146,19 @@ CACHES = {
             "pool_class": "medgen_site.redis_pool.SharedConnectionPool",
         },
     }
-}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "medgen:channels"},
+    channels = {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [url], "prefix": "medgen:channels"}}  # fmt: skip
+    queue = {"URL": url, "DEFAULT_TIMEOUT": env_int("JOB_TIMEOUT", 6 * 3600)}
+    return {
+        "CACHES": {"default": cache},
+        "CHANNEL_LAYERS": {"default": channels},
+        "RQ_QUEUES": {"default": queue},
     }
-}
 
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("JOB_TIMEOUT", 6 * 3600)}}
+
+_redis = redis_settings(REDIS_URL)
+CACHES, CHANNEL_LAYERS, RQ_QUEUES = _redis["CACHES"], _redis["CHANNEL_LAYERS"], _redis["RQ_QUEUES"]
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 RQ = {
     "COMMIT_MODE": "on_db_commit",
     # Jobs run in the worker process itself (no fork per job): a forked child must not
@@ -192,13 +188,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Development and tests serve static files straight from static/ (no collectstatic).
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Development (and the tests) serve static files straight from static/ (no collectstatic).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"  # never served: downloads go through the owned views
 
@@ -227,6 +223,14 @@ JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)  # a job whose worker died is 
 JOB_MAINTENANCE_INTERVAL = env_int("JOB_MAINTENANCE_INTERVAL", 600)  # seconds, in workers
 # Bearer token for /metrics (Prometheus); empty: staff sessions only.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Jobs one user may have queued or running at once, form and API alike (0: no cap; staff
+# are exempt). Answered with a form error, or 429 and Retry-After by the API.
+MEDGEN_MAX_ACTIVE_JOBS_PER_USER = env_int("MEDGEN_MAX_ACTIVE_JOBS_PER_USER", 3)
+# Requests one API token may make per MEDGEN_API_RATE_WINDOW seconds (0: unlimited).
+MEDGEN_API_RATE_LIMIT = env_int("MEDGEN_API_RATE_LIMIT", 120)
+MEDGEN_API_RATE_WINDOW = env_int("MEDGEN_API_RATE_WINDOW", 60)
+NINJA_PAGINATION_PER_PAGE = 50  # jobs per page of GET /api/v1/jobs unless ?limit= says
+NINJA_PAGINATION_MAX_LIMIT = 200
 
 LOGGING = {
     "version": 1,

@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
         "--skip-all-formats", action="store_true", help="no run with every format (FHIR too)"
     )
     args = parser.parse_args(argv)
-    print(f"engine build: {engine_build()}")
+    print(f"engine: {engine_build()}")
     status = 0
     for clinical in (False, True):
         status = status or bench_command(args, clinical, args.format)
@@ -53,9 +53,7 @@ def engine_build() -> str:
     sys.path.insert(0, str(ROOT))
     from generation import native
 
-    if native.build_is_current():
-        return f"compiled with mypyc ({len(native.COMPILED)} modules, .build/native)"
-    return "pure Python (no current build in .build/native: `make native`)"
+    return native.describe()
 
 
 def bench_command(
@@ -64,7 +62,7 @@ def bench_command(
     count = count or args.count
     shutil.rmtree(args.out, ignore_errors=True)
     command = [
-        sys.executable, "manage.py", "generate", "--count", str(count),
+        sys.executable, "-m", "generation", "--count", str(count),
         "--preset", args.preset, "--format", formats, "--out", str(args.out),
         "--workers", str(args.workers), "--no-progress",
     ] + ([] if clinical else ["--no-clinical"])  # fmt: skip

@@ -201,6 +201,8 @@ def _setup_django(media: Path) -> None:
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         SECURE_SSL_REDIRECT="0",
         MEDIA_ROOT=str(media),
+        # The benches queue many jobs for one user at once (20 in bench_scenarios).
+        MEDGEN_MAX_ACTIVE_JOBS_PER_USER="0",
     )
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medgen_site.settings")

@@ -2,7 +2,7 @@
 
 The cast: `alice` owns jobs, `bob` must never see them, `staff` sees everything. Tests
 run against the real PostgreSQL (pytest-django's test database) and the real Redis,
-database 15 (settings.TESTING; TEST_REDIS_URL picks another), which `redis_db` flushes
+database 15 (medgen_site/test_settings.py; TEST_REDIS_URL picks another), which `redis_db` flushes
 around every test using it.
 """
 
@@ -21,6 +21,13 @@ import pytest
 from tests import documents
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_report_header() -> str:
+    """Which engine the tests exercise, at the top of every run (`make test` too)."""
+    from generation import native
+
+    return f"engine: {native.describe()}"
 
 
 def scenario_doc(**overrides: Any) -> dict[str, Any]:
@@ -145,6 +152,7 @@ def worker_env(settings: Any, media_root: Path) -> dict[str, str]:
         "MEDGEN_CHUNK_SIZE": str(settings.MEDGEN_CHUNK_SIZE),
         "DB_POOL_MAX_SIZE": "4",
         "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "medgen_site.settings",  # the site's own, not the tests'
     }
 
 

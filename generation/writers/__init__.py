@@ -7,6 +7,6 @@ from generation import native
 native.prefer_compiled(__name__, __path__)  # before formats is imported
 
 from generation.writers.base import FileWriter, OutputFile
-from generation.writers.formats import CONTENT_TYPES, FORMATS, Format, get_format
+from generation.writers.formats import CARDS, CONTENT_TYPES, FORMATS, Format, get_format
 
-__all__ = ["CONTENT_TYPES", "FORMATS", "FileWriter", "Format", "OutputFile", "get_format"]
+__all__ = ["CARDS", "CONTENT_TYPES", "FORMATS", "FileWriter", "Format", "OutputFile", "get_format"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class OutputFile:
 class FileWriter:
     """Appends bytes to a binary sink, hashing and counting them; closes the sink."""
 
-    def __init__(self, name: str, sink: BinaryIO, content_type: str) -> None:
+    def __init__(self, name: str, sink: IO[bytes], content_type: str) -> None:
         self.name = name
         self.content_type = content_type
         self._sink = sink

@@ -538,7 +538,7 @@ def _add_procedures(
 
 
 def _quantity(value: int | float, ucum: str, unit: str) -> Json:
-    # `int | float`, not `float`: compiled by mypyc, a `float` parameter turns 70 into 70.0.
+    # `int | float`, not `float` (docs/engine-api.md, internals: float-parameters).
     return {"value": value, "unit": unit, "system": UCUM, "code": ucum}
 
 

@@ -203,6 +203,47 @@ def _cell(cell: str) -> str:
     return cell
 
 
+# What a casualty card shows (jobs/results/cards.py), in the record's own shapes.
+CARD_FIELDS = (
+    "id",
+    "sequence",
+    "name",
+    "service_number",
+    "rank",
+    "nationality",
+    "unit",
+    "blood_group",
+    "category",
+    "outcome",
+    "injury_time",
+    "triage",
+    "precedence",
+    "transport",
+)
+
+
+def card_record(record: Record) -> Record:
+    """The part of a record that its casualty card shows; absent fields are None."""
+    line: Record = {field: record.get(field) for field in CARD_FIELDS}
+    line["conditions"] = [
+        {"display": c["display"], "body_site": _site_display(c.get("body_site"))}
+        for c in record["conditions"]
+    ]
+    line["treatments"] = [
+        {"time": t["time"], "facility": t["facility"], "display": t["display"]}
+        for t in record.get("treatments") or ()
+    ]
+    return line
+
+
+def _site_display(site: Record | None) -> Record | None:
+    return {"display": site["display"]} if site else None
+
+
+def render_cards(records: Sequence[Record]) -> bytes:
+    return b"".join(orjson.dumps(card_record(r), option=orjson.OPT_APPEND_NEWLINE) for r in records)
+
+
 def _csv_header() -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow(CSV_COLUMNS)
@@ -221,12 +262,16 @@ FORMATS: dict[str, Format] = {
         "fhir", "patients.fhir.ndjson", "application/fhir+ndjson", b"", b"", b"", render_fhir
     ),
 }
+# Not a format users choose: MedGen's own card pages read it (`generate(..., cards=True)`).
+CARDS = Format("cards", "cards.ndjson", "application/x-ndjson", b"", b"", b"", render_cards)
 CONTENT_TYPES = {fmt.filename: fmt.content_type for fmt in FORMATS.values()} | {
     "manifest.json": "application/json"
 }
 
 
 def get_format(name: str) -> Format:
+    if name == CARDS.name:
+        return CARDS
     try:
         return FORMATS[name]
     except KeyError:

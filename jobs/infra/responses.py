@@ -7,25 +7,36 @@ memory. These classes hand it to daphne one piece at a time instead.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 from asgiref.sync import sync_to_async
 from django.http import FileResponse, StreamingHttpResponse
 
 
-class _PiecewiseAsync:
-    streaming_content: object
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        iterator = iter(self.streaming_content)  # type: ignore[call-overload]
-        take = sync_to_async(next, thread_sensitive=False)
-        while (piece := await take(iterator, None)) is not None:
-            yield piece
-
-
-class StreamedFileResponse(_PiecewiseAsync, FileResponse):
+class StreamedFileResponse(FileResponse):
     """A FileResponse that reads the file block by block under ASGI too."""
 
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return _piecewise(self.streaming_content)
 
-class StreamedResponse(_PiecewiseAsync, StreamingHttpResponse):
+
+class StreamedResponse(StreamingHttpResponse):
     """A StreamingHttpResponse that pulls its iterator piece by piece under ASGI too."""
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return _piecewise(self.streaming_content)
+
+
+async def _piecewise(content: Iterator[bytes] | AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Each piece of `content` as soon as it is made, a synchronous one in a worker thread."""
+    if not isinstance(content, Iterator):
+        async for made in content:
+            yield made
+        return
+    take = sync_to_async(_next_piece, thread_sensitive=False)
+    while (piece := await take(content)) is not None:
+        yield piece
+
+
+def _next_piece(pieces: Iterator[bytes]) -> bytes | None:
+    return next(pieces, None)

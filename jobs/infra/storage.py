@@ -18,7 +18,7 @@ ZIP_PIECE = 1024 * 1024  # bytes read from storage at a time while zipping
 def open_for_write(name: str, storage: Storage = default_storage) -> IO[bytes]:
     """A binary stream that writes `name` into storage as bytes arrive."""
     _ensure_local_folder(name, storage)
-    return storage.open(name, "wb")  # type: ignore[no-any-return]
+    return storage.open(name, "wb")
 
 
 def delete_prefix(prefix: str, storage: Storage = default_storage) -> int:
@@ -42,7 +42,19 @@ def zip_stream(
 ) -> Iterator[bytes]:
     """Yield a ZIP of (archive name, storage name) members, piece by piece, never whole."""
     pipe = Pipe()
-    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    archive = zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
+    return write_members(archive, pipe, members, storage)
+
+
+def write_members(
+    archive: zipfile.ZipFile,
+    pipe: Pipe,
+    members: Iterable[tuple[str, str]],
+    storage: Storage = default_storage,
+) -> Iterator[bytes]:
+    """Write the members into `archive` (open for writing into `pipe`), then close it;
+    yield what the pipe holds after every piece. Plain and encrypted ZIPs share it."""
+    with archive:
         for arcname, name in members:
             with (
                 storage.open(name, "rb") as source,
@@ -76,6 +88,9 @@ class Pipe:
 
     def flush(self) -> None:
         pass
+
+    def close(self) -> None:
+        pass  # zipfile never closes a file it was handed; the response just stops reading
 
     def drain(self) -> bytes:
         data = b"".join(self._pieces)

@@ -24,6 +24,7 @@ from rq.worker import Worker
 from jobs.infra import stats, storage
 from jobs.runs import progress, tasks, worker_names
 from jobs.runs.models import Job
+from jobs.runs.submit import delete_job
 
 log = logging.getLogger(__name__)
 LOCK_KEY = "jobs:maintenance-lock"
@@ -102,14 +103,10 @@ def recover_job(job: Job) -> bool:
 
 
 def delete_jobs(jobs: QuerySet[Job]) -> int:
-    """Delete jobs with their files; running ones are cancelled first so workers stop.
-
-    The files go in jobs.runs.signals.delete_job_files, whichever way a row is deleted.
-    """
+    """Delete jobs with their files, each as `jobs.runs.submit.delete_job` does."""
     count = 0
     for job in jobs.iterator():
-        job.cancel()
-        job.delete()
+        delete_job(job)
         count += 1
     return count
 

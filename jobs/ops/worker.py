@@ -10,6 +10,7 @@ from django.conf import settings
 from rq.worker import SimpleWorker
 
 import generation
+from generation import native
 from jobs.infra import stats
 from jobs.ops.maintenance import run_maintenance
 from jobs.runs import worker_names
@@ -35,6 +36,7 @@ class JobWorker(SimpleWorker):
 
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
         super().bootstrap(*args, **kwargs)
+        log_engine()
         warm_up()
 
     def heartbeat(self, *args: Any, **kwargs: Any) -> Any:
@@ -45,13 +47,21 @@ class JobWorker(SimpleWorker):
 
     def run_maintenance_tasks(self) -> None:
         starting = self.last_cleaned_at is None
-        super().run_maintenance_tasks()
+        super().run_maintenance_tasks()  # type: ignore[no-untyped-call]  # rq: unannotated
         try:
             run_maintenance(force=starting)
         except Exception:  # housekeeping must never stop the worker from taking jobs
             log.exception("job maintenance failed")
         finally:
             release_connections()
+
+
+def log_engine() -> None:
+    """Say which engine this worker runs: a warning when it lost its compiled speed."""
+    engine = native.describe()
+    log.log(
+        logging.INFO if engine.startswith("compiled") else logging.WARNING, "engine: %s", engine
+    )
 
 
 def warm_up() -> None:

@@ -22,15 +22,16 @@ from uuid import UUID
 import pyzipper
 from django import forms
 from django.core.files.storage import Storage, default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from pyzipper.zipfile_aes import WZ_AES_V2
 
 from jobs.infra import storage
+from jobs.infra.requests import AuthenticatedRequest
 from jobs.infra.responses import StreamedResponse
-from jobs.runs.models import Job
+from jobs.results.downloads import zip_members
 from jobs.runs.views import get_job_for_user
 
 MIN_PASSWORD_LENGTH = 8
@@ -61,9 +62,9 @@ class ArchivePasswordForm(forms.Form):
 @never_cache
 @sensitive_post_parameters("password", "confirm")
 @sensitive_variables("password", "form")
-def download_encrypted_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def download_encrypted_zip(request: AuthenticatedRequest, job_id: UUID) -> HttpResponseBase:
     job = get_job_for_user(request, job_id)
-    members = _members(job)
+    members = zip_members(job)
     form = ArchivePasswordForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
         status = 400 if form.is_bound else 200
@@ -73,14 +74,6 @@ def download_encrypted_zip(request: HttpRequest, job_id: UUID) -> HttpResponse:
     response = StreamedResponse(stream, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="medgen-{job.id}-aes256.zip"'
     return response
-
-
-def _members(job: Job) -> list[tuple[str, str]]:
-    """(archive name, storage name) of every file, as in the plain ZIP; 404 if none yet."""
-    outputs = list(job.outputs.all())
-    if job.status != Job.Status.COMPLETED or not outputs:
-        raise Http404("This job has no files yet.")
-    return [(f"medgen-{job.id}/{output.name}", output.file.name) for output in outputs]
 
 
 @sensitive_variables("password")
@@ -96,23 +89,4 @@ def encrypted_zip_stream(
     archive = pyzipper.AESZipFile(pipe, "w", compression=pyzipper.ZIP_DEFLATED, compresslevel=1)
     archive.setpassword(password)
     archive.setencryption(pyzipper.WZ_AES, nbits=256, force_wz_aes_version=WZ_AES_V2)
-    return _write_members(archive, pipe, list(members), source)
-
-
-def _write_members(
-    archive: pyzipper.AESZipFile,
-    pipe: storage.Pipe,
-    members: list[tuple[str, str]],
-    source: Storage,
-) -> Iterator[bytes]:
-    with archive:
-        for arcname, name in members:
-            with (
-                source.open(name, "rb") as handle,
-                archive.open(arcname, "w", force_zip64=True) as target,
-            ):
-                while piece := handle.read(storage.ZIP_PIECE):
-                    target.write(piece)
-                    yield pipe.drain()
-            yield pipe.drain()
-    yield pipe.drain()
+    return storage.write_members(archive, pipe, list(members), source)

@@ -1,42 +1,38 @@
-"""Printable casualty cards: one card per patient, read from the job's stored files.
+"""Printable casualty cards: one card per patient, read from the job's `cards.ndjson`.
 
-Patients come from `patients.ndjson`, else `patients.json`, else `patients.csv`, else
-`patients.fhir.ndjson` (cheapest to parse first); never loaded whole. Every one of them
-holds one patient per line in sequence order (the output contract), so a page seeks to
-its first patient by bisecting byte offsets (`jobs.results.line_seek`) and reads only its own
-lines.
+Every job writes that file beside its formats (`generation.CARDS`): one compact line per
+patient in sequence order, holding what a card shows in the record's own shapes. A page
+seeks to its first patient by bisecting byte offsets (`jobs.results.line_seek`) and reads
+only its own lines; the file is never loaded whole.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import itertools
-from collections.abc import Iterator
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 from uuid import UUID
 
 import orjson
 import qrcode
 import qrcode.constants
 from django import forms
-from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 from qrcode.image.svg import SvgPathImage
 
-from generation.vocabulary import CATEGORY_LABELS
-from jobs.results import card_fhir, line_seek
-from jobs.runs.models import Job, JobOutput
+import generation
+from generation.scenario import CATEGORY_LABELS
+from jobs.infra.requests import AuthenticatedRequest
+from jobs.results import line_seek
+from jobs.runs.models import Job
 from jobs.runs.views import get_job_for_user
 
 CARDS_PER_PAGE = 48
-# In order of preference: JSON parses fastest, a FHIR Bundle is ~8 times a record's size.
-SOURCES = ("patients.ndjson", "patients.json", "patients.csv", "patients.fhir.ndjson")
-
 DASH = "—"  # what a card shows for a value its source does not carry
 # Card fields shown as the record has them.
 SHOWN_AS_IS = (
@@ -69,7 +65,7 @@ class CardRangeForm(forms.Form):
         return data
 
 
-def casualty_cards(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def casualty_cards(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
     job = get_job_for_user(request, job_id)
     source = _source(job)
     form = CardRangeForm({"start": request.GET.get("from"), "end": request.GET.get("to")})
@@ -92,154 +88,76 @@ def casualty_cards(request: HttpRequest, job_id: UUID) -> HttpResponse:
     return render(request, "results/cards.html", context)
 
 
-def _source(job: Job) -> JobOutput:
-    """The patient file to read cards from; 404 while the job has none."""
+def _source(job: Job) -> str:
+    """The storage name of the job's card file; 404 while the job has none."""
     if job.status != Job.Status.COMPLETED:
         raise Http404("This job has no patients yet.")
-    outputs = {output.name: output for output in job.outputs.filter(name__in=SOURCES)}
-    for name in SOURCES:
-        if name in outputs:
-            return outputs[name]
-    raise Http404("This job has no patient file to make cards from.")
+    name = job.attempt_prefix(job.attempt) + generation.CARDS.filename
+    if not default_storage.exists(name):  # a job run before cards had their own file
+        raise Http404("This job has no card file: run it again to print its cards.")
+    return name
 
 
-def _range_query(request: HttpRequest) -> str:
+def _range_query(request: AuthenticatedRequest) -> str:
     """`from=..&to=..` of the request, for page links that keep the chosen range."""
     kept = {key: request.GET[key] for key in ("from", "to") if request.GET.get(key)}
     return "&".join(f"{key}={int(value)}" for key, value in kept.items())
 
 
-class PatientRange:
-    """Patients `first..last` (sequences, inclusive) of a stored file, for a Paginator.
+class PatientRange(Sequence[dict[str, Any]]):
+    """Patients `first..last` (sequences, inclusive) of a card file, for a Paginator.
 
     Slicing seeks to the slice's first patient and reads only the slice: nothing is
     cached, and nothing before the slice is read beyond a few probes (see `line_seek`).
     """
 
-    def __init__(self, output: JobOutput, first: int, last: int) -> None:
-        self.output, self.first, self.last = output, first, last
-
-    def count(self) -> int:
-        return max(0, self.last - self.first + 1)
+    def __init__(self, name: str, first: int, last: int) -> None:
+        self.name, self.first, self.last = name, first, last
 
     def __len__(self) -> int:
-        return self.count()
+        return max(0, self.last - self.first + 1)
 
-    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        start, stop, _ = window.indices(self.count())
-        return read_patients(self.output, self.first + start, self.first + stop - 1)
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, int):  # the Paginator only slices; a Sequence also indexes
+            at = range(len(self))[index]
+            return self[at : at + 1][0]
+        start, stop, _ = index.indices(len(self))
+        return read_patients(self.name, self.first + start, self.first + stop - 1)
 
 
-def read_patients(output: JobOutput, first: int, last: int) -> list[dict[str, Any]]:
-    """Records (JSON shape) with sequence `first..last` from a stored patients file.
+def read_patients(name: str, first: int, last: int) -> list[dict[str, Any]]:
+    """Card lines (record shapes) with sequence `first..last` from a stored card file.
 
-    One patient per line in sequence order, so the first line is found by bisecting byte
-    offsets and only the range's lines are read and parsed. A stream that cannot seek,
-    or a CSV whose rows may span lines, is read from the start instead.
+    The first line is found by bisecting byte offsets and only the range's lines are
+    read and parsed; a stream that cannot seek is read from the start instead.
     """
     if last < first:
         return []
-    # A fresh handle from the storage each time: a FieldFile's cached one can be reopened
-    # only from a local path.
-    with output.file.storage.open(output.file.name, "rb") as handle:
-        if output.name.endswith(".csv"):
-            return _read_csv(handle, first, last, seek=_csv_rows_are_lines(output.job))
-        if output.name.endswith(".json"):
-            handle.readline()  # the opening "[" line
-        if output.name.endswith(".fhir.ndjson"):
-            lines = _range_lines(handle, first, last, card_fhir.bundle_sequence)
-            return [card_fhir.record_from_bundle(orjson.loads(line)) for line in lines]
-        lines = _range_lines(handle, first, last, _json_line_sequence)
-        return [_from_json_line(line) for line in lines]
+    with default_storage.open(name, "rb") as handle:
+        if handle.seekable():
+            end = line_seek.stream_size(handle)
+            line_seek.seek_sequence(handle, 0, end, first, _line_sequence)
+        else:
+            for _ in range(first - 1):  # read past, unparsed
+                if not handle.readline():
+                    return []
+        lines = (handle.readline() for _ in range(last - first + 1))
+        return [orjson.loads(line) for line in itertools.takewhile(bytes.strip, lines)]
 
 
-def _range_lines(
-    handle: File, first: int, last: int, sequence_of: line_seek.SequenceOf
-) -> list[bytes]:
-    """The record lines of sequences `first..last`, from the handle's first record line."""
-    if handle.seekable():
-        start = handle.tell()
-        line_seek.seek_sequence(handle, start, line_seek.stream_size(handle), first, sequence_of)
-    else:
-        for _ in range(first - 1):  # read past, unparsed
-            if not handle.readline():
-                return []
-    lines = (handle.readline() for _ in range(last - first + 1))
-    return [line for line in itertools.takewhile(_is_record_line, lines)]
-
-
-def _is_record_line(line: bytes) -> bool:
-    """False at the end of the file, of the records (a JSON array's `]`) or a blank line."""
-    return bool(line.strip()) and not line.startswith(b"]")
-
-
-def _json_line_sequence(line: bytes) -> int | None:
-    """The sequence of a JSON/NDJSON record line; None for the array's closing `]`."""
-    if not _is_record_line(line):
-        return None
-    return _from_json_line(line)["sequence"]  # type: ignore[no-any-return]
-
-
-def _from_json_line(line: bytes) -> dict[str, Any]:
-    # patients.json puts one record per line, each but the last followed by a comma.
-    return orjson.loads(line.rstrip(b"\r\n").rstrip(b","))  # type: ignore[no-any-return]
-
-
-def _read_csv(handle: File, first: int, last: int, seek: bool) -> list[dict[str, Any]]:
-    header = next(csv.reader([handle.readline().decode()]))
-    if seek and handle.seekable():
-        lines = _range_lines(handle, first, last, _csv_line_sequence)
-        rows: Iterator[list[str]] = csv.reader(line.decode() for line in lines)
-    else:
-        # Rows may span lines: the csv module has to tokenise everything before the range.
-        all_rows = csv.reader(codecs.iterdecode(iter(handle.readline, b""), "utf-8"))
-        rows = itertools.islice(all_rows, first - 1, last)
-    return [_from_csv_row(dict(zip(header, row, strict=True))) for row in rows]
-
-
-def _csv_line_sequence(line: bytes) -> int | None:
-    """The `sequence` column (the second; the id before it never needs quotes)."""
-    fields = line.split(b",", 2)
-    return int(fields[1]) if len(fields) == 3 else None
-
-
-def _csv_rows_are_lines(job: Job) -> bool:
-    """Whether every CSV row of the job is one line, so that CSV can be bisected.
-
-    A row spans lines only where a quoted field holds a line break. The front name is
-    the only free text in a row (the rest comes from the engine's tables and codes), and
-    scenario documents allow any text there.
-    """
-    fronts = job.scenario.get("fronts") or []
-    names = [front.get("name") for front in fronts if isinstance(front, dict)]
-    return not any(isinstance(n, str) and ("\n" in n or "\r" in n) for n in names)
-
-
-def _from_csv_row(row: dict[str, str]) -> dict[str, Any]:
-    """The part of a record that a card shows, rebuilt from a CSV row."""
-    sites = row["body_sites"].split("|")
-    conditions = [
-        {"display": display, "body_site": {"display": site} if site else None}
-        for display, site in zip(row["conditions"].split("|"), sites, strict=False)
-    ]
-    treatments = []
-    for entry in filter(None, row["treatments"].split("|")):
-        time, facility, code, display = entry.split(" ", 3)
-        treatments.append({"time": time, "facility": facility, "code": code, "display": display})
-    return {
-        **row,
-        "sequence": int(row["sequence"]),
-        "name": {"given": row["given_name"], "family": row["family_name"]},
-        "precedence": row["precedence"] or None,
-        "conditions": conditions,
-        "treatments": treatments,
-    }
+def _line_sequence(line: bytes) -> int | None:
+    """The sequence of a card line; None past the last one."""
+    return int(orjson.loads(line)["sequence"]) if line.strip() else None
 
 
 def card(record: dict[str, Any]) -> dict[str, Any]:
-    """What one card shows, from a patient record (JSON shape).
+    """What one card shows, from a card line (or a whole record: the same shapes).
 
-    A record rebuilt from FHIR may lack fields (None or absent): the card shows a dash.
+    Fields a record lacks (no clinical detail: no transport, no treatments) show a dash.
     """
     injured = _parse_time(record["injury_time"]) if record.get("injury_time") else None
     return {

@@ -11,7 +11,7 @@ from jobs.runs import progress
 from jobs.runs.models import Job
 
 
-class JobProgressConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class JobProgressConsumer(AsyncJsonWebsocketConsumer):
     """Sends `progress.payload(job)` on connect and after every recorded change."""
 
     group: str = ""

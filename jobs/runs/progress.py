@@ -57,14 +57,26 @@ def payload(job: Job) -> dict[str, Any]:
     }
 
 
-def record(job: Job, phase: str, done: int, total: int, *, force: bool = False) -> bool:
-    """Store and publish progress, throttled; False once this attempt no longer owns the job."""
-    now = time.monotonic()
-    last = getattr(job, "_recorded_at", None)
-    interval = settings.MEDGEN_PROGRESS_INTERVAL
-    if not force and phase == job.phase and last is not None and now - last < interval:
-        return True
-    job._recorded_at = now  # type: ignore[attr-defined]
+class Recorder:
+    """Records one job's progress at most every MEDGEN_PROGRESS_INTERVAL s, and always
+    on a phase change; the engine calls it after every chunk."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.recorded_at: float | None = None  # time.monotonic() of the last write
+
+    def __call__(self, phase: str, done: int, total: int) -> bool:
+        """False once this attempt no longer owns the job."""
+        now = time.monotonic()
+        last, interval = self.recorded_at, settings.MEDGEN_PROGRESS_INTERVAL
+        if phase == self.job.phase and last is not None and now - last < interval:
+            return True
+        self.recorded_at = now
+        return record(self.job, phase, done, total)
+
+
+def record(job: Job, phase: str, done: int, total: int) -> bool:
+    """Store and publish progress now; False once this attempt no longer owns the job."""
     wall = timezone.now()
     elapsed = (wall - job.started_at).total_seconds() if job.started_at else 0.0
     rate = done / elapsed if phase == Job.Phase.GENERATING and elapsed > 0 else job.rate

@@ -65,11 +65,12 @@ def _generate(job: Job) -> None:
         return storage.open_for_write(prefix + name)
 
     timer = stats.ChunkTimer()
+    recorder = progress.Recorder(job)
 
     def on_progress(step: generation.Progress) -> None:
         timer.step(step.phase, step.done)
         stats.report_process("worker")
-        progress.record(job, step.phase, step.done, step.total)
+        recorder(step.phase, step.done, step.total)
 
     try:
         scenario = generation.parse_scenario(job.scenario)
@@ -83,6 +84,7 @@ def _generate(job: Job) -> None:
             workers=settings.MEDGEN_ENGINE_WORKERS,
             on_progress=on_progress,
             should_stop=lambda: not job.is_current(),
+            cards=True,  # jobs.results.cards reads it, whatever the formats
         )
     except generation.Cancelled:
         storage.delete_prefix(prefix)

@@ -8,32 +8,34 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 import generation
 from jobs.infra import stats
+from jobs.infra.requests import AuthenticatedRequest
 from jobs.runs import progress
+from jobs.runs.limits import LimitExceeded
 from jobs.runs.models import Job
-from jobs.runs.submit import submit_job
+from jobs.runs.submit import cancel_job, submit_job
 from jobs.scenario_form.form import ScenarioForm
 from jobs.scenarios import cached
 from jobs.scenarios.models import ScenarioConfig, ScenarioVersion
 
 
-def get_job_for_user(request: HttpRequest, job_id: UUID) -> Job:
+def get_job_for_user(request: AuthenticatedRequest, job_id: UUID) -> Job:
     """The job, if the user owns it (staff: any job); 404 otherwise."""
     return get_object_or_404(Job.objects.for_user(request.user), pk=job_id)
 
 
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthenticatedRequest) -> HttpResponse:
     jobs = Job.objects.filter(owner=request.user).prefetch_related("outputs")
     return render(request, "runs/job_list.html", {"jobs": jobs[:200]})
 
 
-def job_new(request: HttpRequest) -> HttpResponse:
+def job_new(request: AuthenticatedRequest) -> HttpResponse:
     initial, source = _initial_document(request)
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = ScenarioForm(data=data, files=files, initial=initial)
@@ -41,8 +43,12 @@ def job_new(request: HttpRequest) -> HttpResponse:
         source = _posted_source(request)
     if request.method == "POST" and form.is_valid():
         version_id = source.version_id if source else None
-        job = submit_job(request.user, form.scenario_document(), form.formats(), version_id)
-        return redirect("job_detail", job_id=job.id)
+        try:
+            job = submit_job(request.user, form.scenario(), form.formats(), version_id)
+        except LimitExceeded as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect("job_detail", job_id=job.id)
     context = {
         "form": form,
         "presets": generation.preset_catalog(),
@@ -52,7 +58,7 @@ def job_new(request: HttpRequest) -> HttpResponse:
     return render(request, "runs/job_new.html", context)
 
 
-def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def job_detail(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
     job = get_job_for_user(request, job_id)
     context = {
         "job": job,
@@ -63,23 +69,23 @@ def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
     return render(request, "runs/job_detail.html", context)
 
 
-def job_status(request: HttpRequest, job_id: UUID) -> JsonResponse:
+def job_status(request: AuthenticatedRequest, job_id: UUID) -> JsonResponse:
     """The page's fallback when its websocket drops: polled every second by each page."""
     started = time.perf_counter()
-    job = _job_state_for_user(request, job_id)
+    job = job_state_for_user(request, job_id)
     response = JsonResponse(progress.payload(job), headers={"Cache-Control": "no-store"})
     stats.observe(stats.STATUS_SECONDS, time.perf_counter() - started)
     stats.report_process("web")
     return response
 
 
-def _job_state_for_user(request: HttpRequest, job_id: UUID) -> Job:
+def job_state_for_user(request: AuthenticatedRequest, job_id: UUID) -> Job:
     """Like `get_job_for_user`, loading only the fields the progress payload reads."""
     jobs = Job.objects.for_user(request.user).only(*progress.PAYLOAD_FIELDS)
     return get_object_or_404(jobs, pk=job_id)
 
 
-def job_result(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def job_result(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
     """The summary and download links: the same partial the page renders when done."""
     job = get_job_for_user(request, job_id)
     context = {"job": job, "outputs": job.outputs.all()}
@@ -87,20 +93,19 @@ def job_result(request: HttpRequest, job_id: UUID) -> HttpResponse:
 
 
 @require_POST
-def job_cancel(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def job_cancel(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
     job = get_job_for_user(request, job_id)
-    if job.cancel():
-        progress.publish(job)
+    cancel_job(job)
     return redirect("job_detail", job_id=job.id)
 
 
-def job_again(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def job_again(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
     job = get_job_for_user(request, job_id)
     return redirect(f"{reverse('job_new')}?from={job.id}")
 
 
 @require_POST
-def job_save_scenario(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def job_save_scenario(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
     job = get_job_for_user(request, job_id)
     name = (request.POST.get("name") or job.title).strip()[:200] or str(job.id)
     # The same name again keeps the scenario and adds a version.
@@ -112,7 +117,7 @@ def job_save_scenario(request: HttpRequest, job_id: UUID) -> HttpResponse:
 
 
 def _initial_document(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
 ) -> tuple[dict[str, Any] | None, cached.SavedScenario | None]:
     """Form values to start from: ?from=<job id>, ?scenario=<saved id> or ?preset=<name>.
 
@@ -134,7 +139,7 @@ def _initial_document(
     return None, None
 
 
-def _posted_source(request: HttpRequest) -> cached.SavedScenario | None:
+def _posted_source(request: AuthenticatedRequest) -> cached.SavedScenario | None:
     """The saved scenario version the posted form started from (the user's own only)."""
     version_id = request.POST.get("scenario_version", "")
     mine = ScenarioVersion.objects.select_related("config").filter(config__owner=request.user)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
@@ -47,10 +47,8 @@ NATION_RE = re.compile(r"^([A-Za-z]{3})\s*[:=]?\s*(\d+(?:\.\d+)?)?\s*%?$")
 FORM_KEYS = frozenset(
     {"title", "total_patients", "days", "start", "seed", "warfare", "intensity", "tempo"}
     | {"special_events", "environment", "fronts", "injury_mix"}
+    | {"care", "demographics", "outcomes", "clinical_detail"}  # jobs.scenario_form.sections
 )
-
-FormClass = TypeVar("FormClass", bound=type[forms.Form])
-
 
 # -- numbers and messages --------------------------------------------------------------
 
@@ -200,7 +198,7 @@ def settings_json(document: Mapping[str, Any]) -> str:
 @cache
 def engine_defaults() -> dict[str, Any]:
     """The normalised document of a minimal scenario: what leaving a key out means."""
-    return generation.parse_scenario({"total_patients": 1}).to_dict()
+    return generation.normalise_scenario({"total_patients": 1})
 
 
 # -- time zones ------------------------------------------------------------------------
@@ -238,7 +236,10 @@ def time_zone_choices_for(current: str) -> list[tuple[str, Any]]:
 
 def offset_minutes(offset: str) -> int:
     """`+05:45` -> 345; only for strings matching OFFSET_RE."""
-    sign, hours, minutes = OFFSET_RE.match(offset).groups()  # type: ignore[union-attr]
+    match = OFFSET_RE.match(offset)
+    if match is None:
+        raise ValueError(f"not a UTC offset: {offset!r}")
+    sign, hours, minutes = match.groups()
     return (-1 if sign == "-" else 1) * (int(hours) * 60 + int(minutes))
 
 
@@ -252,7 +253,10 @@ def time_zone_for(value: str) -> tzinfo | None:
 
 def utc_offset_text(moment: datetime) -> str:
     """The offset of an aware datetime as `+02:00`."""
-    minutes = int(moment.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError("a naive datetime has no UTC offset")
+    minutes = int(offset.total_seconds() // 60)
     sign = "-" if minutes < 0 else "+"
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
@@ -292,6 +296,9 @@ def share_field(
     )
 
 
+WARFARE_FIELDS = tuple(f"warfare_{kind}" for kind, _ in WARFARE_TYPES)
+
+
 def warfare_weight_fields() -> dict[str, forms.Field]:
     """`warfare_<type>`: an optional weight for each warfare type the engine knows."""
     return {
@@ -300,28 +307,12 @@ def warfare_weight_fields() -> dict[str, forms.Field]:
     }
 
 
-def insert_fields(
-    after: str, fields: Mapping[str, forms.Field]
-) -> Callable[[FormClass], FormClass]:
-    """Class decorator: add generated fields to a form, in order, after the field `after`."""
-
-    def decorate(form_class: FormClass) -> FormClass:
-        items = list(form_class.base_fields.items())
-        position = list(form_class.base_fields).index(after) + 1
-        ordered = dict(items[:position]) | dict(fields) | dict(items[position:])
-        form_class.base_fields = form_class.declared_fields = ordered
-        return form_class
-
-    return decorate
-
-
 # -- the scenario fields ---------------------------------------------------------------
 
 
-# The warfare weights follow the engine's list, so a new type needs no edit here.
-@insert_fields(after="seed", fields=warfare_weight_fields())
 class ScenarioFields(forms.Form):
-    """The scenario form's own fields, in page order; `form.ScenarioForm` adds the rest."""
+    """The scenario form's own fields, in page order; `form.ScenarioForm` adds the rest
+    (the warfare weights, one per warfare type the engine knows, in its `__init__`)."""
 
     title = forms.CharField(
         label="Scenario name", max_length=200, required=False, help_text="Optional."

@@ -15,24 +15,26 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.forms.forms import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.datastructures import MultiValueDict
 
 import generation
+from jobs.scenario_form import sections
 from jobs.scenario_form.fields import (
     CATEGORIES,
     ENVIRONMENT,
     FORM_KEYS,
     FORMATS,
     MAX_DAYS,
+    WARFARE_FIELDS,
     WARFARE_TYPES,
     ScenarioFields,
     as_sentence,
@@ -49,6 +51,7 @@ from jobs.scenario_form.fields import (
     time_zone_choices_for,
     time_zone_for,
     warfare_initial,
+    warfare_weight_fields,
     warfare_weights,
 )
 from jobs.scenario_form.rows import (
@@ -59,8 +62,15 @@ from jobs.scenario_form.rows import (
     RowFormSet,
 )
 
-ISSUE_PATH_RE = re.compile(r"^(?P<head>\w+)(?:\[(?P<index>\d+)\])?(?:\.(?P<key>\w+))?(?P<tail>.*)$")
-SETTING_NAMES = {"care": "care chain timings", "outcomes": "outcome rates"}
+# Engine issue paths -> the field that shows them. Issues of a row (`fronts[1]...`) go to
+# its formset (jobs.scenario_form.rows); any other path goes to the top of the form.
+FIELD_OF_PATH: dict[str, str] = {
+    **{name: name for name in ("title", "total_patients", "days", "start", "seed")},
+    **{name: name for name in ("intensity", "tempo", "environment")},
+    **{f"warfare.{kind}": f"warfare_{kind}" for kind, _ in WARFARE_TYPES},
+    **{f"injury_mix.{category}": f"injury_{category}" for category, _ in CATEGORIES},
+    **sections.FIELD_OF_PATH,
+}
 DEFAULT_INITIAL: dict[str, Any] = {
     "title": "",
     "total_patients": 1000,
@@ -81,6 +91,7 @@ DEFAULT_INITIAL: dict[str, Any] = {
     "extra_json": "",
     "special_events": [],
     "fronts": [{"name": "Main", "share": "100", "nationalities": "USA 100"}],
+    **sections.initial_for({}),
 }
 
 
@@ -91,19 +102,43 @@ class ScenarioForm(ScenarioFields):
     `event_formset` and `front_formset` (jobs.scenario_form.rows).
     """
 
-    def __init__(self, *args: Any, initial: Mapping[str, Any] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        files: MultiValueDict[str, UploadedFile[Any]] | None = None,
+        *,
+        initial: Mapping[str, Any] | None = None,
+    ) -> None:
         initial = {**copy.deepcopy(DEFAULT_INITIAL), **(initial or {})}
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, files, initial=initial)
+        # The warfare weights follow the engine's list (a new type needs no edit here),
+        # on the page after the seed.
+        names = list(self.fields)
+        after = names.index("seed") + 1
+        weights = warfare_weight_fields()
+        self.fields = {
+            **{name: self.fields[name] for name in names[:after]},
+            **weights,
+            **{name: self.fields[name] for name in names[after:]},
+            **sections.setting_fields(),
+        }
         bound = self.is_bound
-        self.event_formset = EventFormSet(
-            self.data if bound else None,
-            prefix="events",
-            initial=None if bound else initial["special_events"],
+        # formset_factory makes subclasses of the Base*FormSet classes given to it.
+        self.event_formset = cast(
+            BaseEventFormSet,
+            EventFormSet(
+                self.data if bound else None,
+                prefix="events",
+                initial=None if bound else initial["special_events"],
+            ),
         )
-        self.front_formset = FrontFormSet(
-            self.data if bound else None,
-            prefix="fronts",
-            initial=None if bound else initial["fronts"],
+        self.front_formset = cast(
+            BaseFrontFormSet,
+            FrontFormSet(
+                self.data if bound else None,
+                prefix="fronts",
+                initial=None if bound else initial["fronts"],
+            ),
         )
         self._row_formsets: dict[str, RowFormSet] = {
             formset.engine_key: formset for formset in (self.event_formset, self.front_formset)
@@ -117,6 +152,7 @@ class ScenarioForm(ScenarioFields):
         )
         self.preset_name: str = initial.get("preset", "")
         self._document: dict[str, Any] | None = None
+        self._scenario: generation.Scenario | None = None
         self._json_field = "scenario_json"
         current_zone = self["time_zone"].value() or ""
         self.fields["time_zone"].widget.choices = time_zone_choices_for(current_zone)
@@ -146,7 +182,7 @@ class ScenarioForm(ScenarioFields):
         """What a browser posts for an untouched form showing `initial` (formsets included)."""
         merged = {**copy.deepcopy(DEFAULT_INITIAL), **initial}
         data: dict[str, Any] = {}
-        for name in cls.base_fields:
+        for name in FIELD_NAMES:
             value = merged.get(name)
             if isinstance(value, list | tuple):
                 data[name] = [str(item) for item in value]
@@ -164,12 +200,22 @@ class ScenarioForm(ScenarioFields):
     def kept_settings(self) -> list[str]:
         """Document keys the fields don't show but the scenario keeps (e.g. `care`)."""
         extra = parse_settings_json(str(self["extra_json"].value() or "")) or {}
-        return [SETTING_NAMES.get(key, key) for key in sorted(set(extra) - {"name", "description"})]
+        return sorted(set(extra) - {"name", "description"})
 
     @property
     def warfare_fields(self) -> list[forms.BoundField]:
         """The warfare weights for the page, in the engine's order."""
         return [self[f"warfare_{kind}"] for kind, _ in WARFARE_TYPES]
+
+    @property
+    def setting_sections(self) -> list[dict[str, Any]]:
+        """The collapsed sections of less-used keys: section, bound fields, open (errors)."""
+        shown = []
+        for section in sections.SECTIONS:
+            fields = [self[setting.name] for setting in section.settings]
+            is_open = self.is_bound and any(field.errors for field in fields)
+            shown.append({"section": section, "fields": fields, "open": is_open})
+        return shown
 
     @property
     def event_rows(self) -> list[tuple[forms.Form, bool]]:
@@ -187,6 +233,12 @@ class ScenarioForm(ScenarioFields):
             raise ValueError("scenario_document() needs a valid form")
         return copy.deepcopy(self._document)
 
+    def scenario(self) -> generation.Scenario:
+        """The engine's scenario from that document (validated once, in `clean`)."""
+        if not self.is_valid() or self._scenario is None:
+            raise ValueError("scenario() needs a valid form")
+        return self._scenario
+
     def formats(self) -> tuple[str, ...]:
         """The chosen output formats, in a fixed order."""
         chosen = set(self.cleaned_data["output_formats"])
@@ -199,11 +251,9 @@ class ScenarioForm(ScenarioFields):
         if not self.is_bound:
             return
         count = self._error_count()
-        if count and NON_FIELD_ERRORS not in self._errors:
+        if count and NON_FIELD_ERRORS not in self.errors:
             noun = "problem" if count == 1 else f"{count} problems"
-            self._errors[NON_FIELD_ERRORS] = self.error_class(
-                [f"Please fix the {noun} marked below."], error_class="nonfield"
-            )
+            self.add_error(None, f"Please fix the {noun} marked below.")
 
     def clean_extra_json(self) -> dict[str, Any]:
         extra = parse_settings_json(self.cleaned_data["extra_json"])
@@ -212,7 +262,7 @@ class ScenarioForm(ScenarioFields):
         return extra
 
     def clean_time_zone(self) -> str:
-        value = self.cleaned_data["time_zone"]
+        value: str = self.cleaned_data["time_zone"]
         if time_zone_for(value) is None:
             raise ValidationError("Choose a time zone or a UTC offset such as +02:00.")
         return value
@@ -221,10 +271,10 @@ class ScenarioForm(ScenarioFields):
         return parse_local_datetime(self.cleaned_data["start"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.uses_json:
             for name in _FIELD_MODE_ONLY:
-                self._errors.pop(name, None)
+                self.errors.pop(name, None)
             document = self._json_document(cleaned)
             if document is not None:
                 self._check_with_engine(document, shown=set())
@@ -246,7 +296,7 @@ class ScenarioForm(ScenarioFields):
         injury_mix = self._injury_mix(cleaned)
         self.event_formset.check_fit(cleaned.get("days"), cleaned.get("total_patients"))
         environment = set(cleaned.get("environment", []))
-        document = cleaned.get("extra_json", {}) | self._size_and_time(cleaned)
+        document: dict[str, Any] = cleaned.get("extra_json", {}) | self._size_and_time(cleaned)
         document |= {"warfare": warfare} if warfare else {}
         document |= {key: cleaned[key] for key in ("intensity", "tempo") if key in cleaned}
         document |= {
@@ -254,6 +304,7 @@ class ScenarioForm(ScenarioFields):
             "environment": [name for name, _ in ENVIRONMENT if name in environment],
             "fronts": self.front_formset.documents(),
         }
+        document |= sections.document_part(cleaned)
         return document | ({"injury_mix": injury_mix} if injury_mix else {})
 
     def _size_and_time(self, cleaned: dict[str, Any]) -> dict[str, Any]:
@@ -271,13 +322,13 @@ class ScenarioForm(ScenarioFields):
 
     def _warfare(self, cleaned: dict[str, Any]) -> dict[str, int | float] | None:
         used = warfare_weights(cleaned)
-        if not used and not any(name.startswith("warfare_") for name in self._errors):
+        if not used and not any(name.startswith("warfare_") for name in self.errors):
             self.section_errors["warfare"].append("Give at least one warfare type a weight.")
         return used or None
 
     def _injury_mix(self, cleaned: dict[str, Any]) -> dict[str, int | float] | None:
         names = [f"injury_{category}" for category, _ in CATEGORIES]
-        if any(name in self._errors for name in names):
+        if any(name in self.errors for name in names):
             return None
         shares = {
             category: cleaned.get(f"injury_{category}") or Decimal(0) for category, _ in CATEGORIES
@@ -305,18 +356,18 @@ class ScenarioForm(ScenarioFields):
         """Show the engine's issues not in `shown`; keep the document if all is well."""
         complete = not self._error_count()
         try:
-            generation.parse_scenario(document)
+            scenario = generation.parse_scenario(document)
         except generation.ScenarioError as error:
             for issue in error.issues:
                 if issue.path not in shown:
                     self._show_issue(issue)
             return
         if complete:
-            self._document = document
+            self._document, self._scenario = document, scenario
 
     def _shown_paths(self) -> set[str]:
         """Engine paths of the problems the form's own checks already show."""
-        paths = set(self._errors) | {key for key, errors in self.section_errors.items() if errors}
+        paths = set(self.errors) | {key for key, errors in self.section_errors.items() if errors}
         for formset in self._row_formsets.values():
             paths |= formset.shown_paths()
         return paths
@@ -326,24 +377,20 @@ class ScenarioForm(ScenarioFields):
         if self.uses_json:
             self.add_error(self._json_field, str(issue))
             return
-        match = ISSUE_PATH_RE.match(issue.path)
-        head, index, key, tail = match.groups() if match else ("", None, None, "")
+        head, index, key, tail = split_path(issue.path)
+        name = FIELD_OF_PATH.get(issue.path)
         if head in self._row_formsets:
             self._row_formsets[head].add_engine_issue(index, key, tail, issue.message)
+        elif name is not None:
+            label = "" if name == "environment" else str(self.fields[name].label or "")
+            self.add_error(name, as_sentence(label, issue.message))
         elif head in self.section_errors:
-            name = f"{'injury' if head == 'injury_mix' else head}_{key}"
-            if key and name in self.fields:
-                self.add_error(name, as_sentence(self.fields[name].label or "", issue.message))
-            else:
-                self.section_errors[head].append(as_sentence("", issue.message))
-        elif head in _FIELD_MODE_ONLY:
-            label = "" if head == "environment" else self.fields[head].label or ""
-            self.add_error(head, as_sentence(label, issue.message))
+            self.section_errors[head].append(as_sentence("", issue.message))
         else:
             self.add_error(None, str(issue))
 
     def _error_count(self) -> int:
-        count = sum(len(errors) for errors in self._errors.values())
+        count = sum(len(errors) for errors in self.errors.values())
         count += sum(len(errors) for errors in self.section_errors.values())
         if not self.uses_json:
             for formset in self._row_formsets.values():
@@ -352,20 +399,30 @@ class ScenarioForm(ScenarioFields):
 
     @classmethod
     def _holds(cls, document: Mapping[str, Any], initial: dict[str, Any]) -> bool:
-        """Whether the fields built from `initial` describe the same scenario as `document`."""
-        form = cls(cls.data_from_initial(initial))
+        """Whether the fields built from `initial` describe the same scenario as `document`:
+        the engine checks each once (the form's own check is its one validation)."""
         try:
-            expected = generation.parse_scenario(document).to_dict()
+            expected = generation.parse_scenario(document)
         except generation.ScenarioError:
             return False
+        form = cls(cls.data_from_initial(initial))
         if not form.is_valid():
             return False
-        actual = generation.parse_scenario(form.scenario_document()).to_dict()
-        return nearly_equal(expected, actual)
+        return nearly_equal(expected.to_dict(), form.scenario().to_dict())
 
 
+def split_path(path: str) -> tuple[str, str | None, str | None, str]:
+    """An engine issue path in parts: `fronts[1].nationalities.XYZ` ->
+    ("fronts", "1", "nationalities", ".XYZ"); `warfare.naval` -> ("warfare", None, "naval", "")."""
+    first, _, rest = path.partition(".")
+    head, bracket, index = first.partition("[")
+    key, dot, tail = rest.partition(".")
+    return head, index.rstrip("]") if bracket else None, key or None, dot + tail
+
+
+FIELD_NAMES = (*ScenarioFields.base_fields, *WARFARE_FIELDS, *(s.name for s in sections.SETTINGS))
 _JSON_ONLY = frozenset({"scenario_json", "scenario_file", "output_formats"})
-_FIELD_MODE_ONLY = frozenset(ScenarioForm.base_fields) - _JSON_ONLY
+_FIELD_MODE_ONLY = frozenset(FIELD_NAMES) - _JSON_ONLY
 
 
 # -- initial data ----------------------------------------------------------------------
@@ -392,6 +449,7 @@ def _initial_fields(document: Mapping[str, Any]) -> dict[str, Any]:
     if "injury_mix" in document:
         shares = percent_strings(document["injury_mix"])
         initial |= {f"injury_{name}": shares.get(name, "0") for name, _ in CATEGORIES}
+    initial |= sections.initial_for(document)
     initial["special_events"] = BaseEventFormSet.initial_for(document.get("special_events", []))
     if "fronts" in document:
         initial["fronts"] = BaseFrontFormSet.initial_for(document["fronts"])

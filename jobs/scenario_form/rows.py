@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.forms.forms import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 
 from jobs.scenario_form.fields import (
     EVENT_TYPES,
@@ -48,7 +48,7 @@ class RowForm(forms.Form):
         """Show an engine issue about `key` (+ `tail`, the rest of its path) on its field."""
         name = self.path_fields.get(f"{key}{tail}", key)
         if name in self.fields:
-            self.add_error(name, as_sentence(self.fields[name].label or "", message))
+            self.add_error(name, as_sentence(str(self.fields[name].label or ""), message))
         else:
             self.add_error(None, as_sentence(f"{key}{tail}:" if key else "", message))
 
@@ -74,7 +74,7 @@ class SpecialEventForm(RowForm):
         return {"type": event["type"], "day": event.get("day"), "size_min": low, "size_max": high}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         low, high = cleaned.get("size_min"), cleaned.get("size_max")
         if low is not None and high is not None and low > high:
             self.add_error("size_max", f"The largest size must be at least the smallest ({low:,}).")
@@ -186,7 +186,7 @@ class FrontForm(RowForm):
             super().add_engine_issue(key, tail, message)
 
 
-class RowFormSet(forms.BaseFormSet):
+class RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # not generic at run time
     """Rows are added and removed freely: a blank row is skipped wherever it is."""
 
     engine_key: ClassVar[str]  # the document's list the rows stand for
@@ -206,7 +206,9 @@ class RowFormSet(forms.BaseFormSet):
 
     def filled_forms(self) -> list[RowForm]:
         """Rows typed in and not removed, valid or not, in page order: the list's items."""
-        return [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+        return [
+            f for f in self.forms if f.has_changed() and not f.cleaned_data.get(DELETION_FIELD_NAME)
+        ]
 
     def page_rows(self) -> list[tuple[forms.Form, bool]]:
         """(row, is_template) for the page: the rows, then the blank row JS copies."""

@@ -1,19 +1,21 @@
 """Saved scenarios and compiled tables from the cache, never stale.
 
-Keys (Django's cache, `medgen:<CACHE_VERSION>:` prefixed):
+Only what cannot change is cached (Django's cache, `medgen:<CACHE_VERSION>:` prefixed):
 
-- `scenario:<id>:current` -> the current version number: deleted by `signals` when the
-  scenario is saved (at once and again on commit), a tombstone once it is deleted.
-  It only ever moves forward (`_advance`), so a slow reader that loaded an older number
-  from the database cannot put it back after a newer one was cached.
-- `scenario:<id>:v<n>` -> `SavedScenario`, the immutable snapshot of version n; written
-  when version n commits (with its compiled tables), so the first job from it hits.
+- `scenario:<id>:v<n>` -> `SavedScenario`, the snapshot of version n of scenario id.
+  A committed version is never changed, so an entry is right for as long as it exists.
+  Only committed versions are cached: when version n commits (with its compiled tables,
+  so the first job from it hits), and on a miss read outside any transaction (a read
+  inside one could see a version that is then rolled back, and its number reused).
 - `tables:<sha256 of the normalised document>:<engine version>` -> `generation.Tables`;
-  the key is the content, so an entry can never be stale.
-- `scenarios:<owner id>` -> the owner's catalogue for the new-job page's picker.
+  the key is the content, so an entry can never be stale. A worker also keeps the last
+  few in its memory.
+- `scenarios:<owner id>` -> the owner's catalogue for the new-job page's picker, deleted
+  by `signals` whenever one of the owner's scenarios is saved or deleted.
 
-TTLs only bound memory; freshness comes from deleting keys on write. Every lookup
-counts a hit or a miss (jobs.infra.stats).
+Which version is current always comes from the database: one primary-key query per
+lookup, so an edit or a delete is seen by the next read in every process. TTLs only
+bound memory. Every lookup counts a hit or a miss (jobs.infra.stats).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from redis import RedisError
 
 import generation
@@ -33,17 +36,10 @@ from jobs.infra import stats
 from jobs.scenarios.models import ScenarioConfig, ScenarioVersion
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = 3  # bump when a cached shape changes (3: SavedScenario moved to this module)
+CACHE_VERSION = 4  # bump when a cached shape changes (4: no owner in SavedScenario)
 CACHE_TTL = 24 * 3600
-DELETED = 2**62  # tombstone: larger than any version, so nothing moves the pointer back
-_ADVANCE = """
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) > current then
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-  return tonumber(ARGV[1])
-end
-return current
-"""
+PROCESS_TABLES = 16  # compiled tables a process keeps in memory, most recent first
+_process_tables: OrderedDict[str, generation.Tables] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -51,16 +47,11 @@ class SavedScenario:
     """One version of a saved scenario, as cached."""
 
     id: int
-    owner_id: int
     version_id: int
     version: int
     name: str
     description: str
     document: dict[str, Any]
-
-
-def current_key(config_id: int) -> str:
-    return f"scenario:{config_id}:current"
 
 
 def version_key(config_id: int, version: int) -> str:
@@ -73,17 +64,71 @@ def catalog_key(owner_id: int) -> str:
 
 def lookup(config_id: int, owner: Any = None) -> SavedScenario | None:
     """The current version of a saved scenario (None: no such scenario, or not `owner`'s)."""
-    version, pointer_hit = _current_version(config_id)
-    if version is None or version >= DELETED:
-        stats.count_cache("scenario", pointer_hit)
+    found = ScenarioConfig.objects.filter(pk=config_id).values_list("version", "owner_id").first()
+    if found is None:
         return None
-    saved, snapshot_hit = _version(config_id, version)
-    stats.count_cache("scenario", pointer_hit and snapshot_hit)
-    if saved is None:  # the pointer is ahead of the database: that save was rolled back
-        saved = _from_database(config_id)
-    if saved is None or (owner is not None and saved.owner_id != owner.pk):
-        return None
+    version, owner_id = found
+    saved: SavedScenario | None = cache.get(version_key(config_id, version), version=CACHE_VERSION)
+    stats.count_cache("scenario", saved is not None)
+    if saved is None:
+        saved = _read_version(config_id, version)
+    if saved is None or (owner is not None and owner_id != owner.pk):
+        return None  # (None: deleted between the two reads)
     return saved
+
+
+def publish(config_id: int, version: int) -> None:
+    """On commit of a new version: cache its snapshot and compiled tables, so the first
+    job from it already hits."""
+    saved = _read_version(config_id, version)
+    if saved is not None:
+        prime_tables(saved.document)
+
+
+def forget_catalog(owner_id: int) -> None:
+    cache.delete(catalog_key(owner_id), version=CACHE_VERSION)
+
+
+def snapshot(row: ScenarioVersion) -> SavedScenario:
+    """The cached shape of a version row."""
+    return SavedScenario(
+        id=row.config_id,
+        version_id=row.pk,
+        version=row.version,
+        name=row.name,
+        description=row.description,
+        document=row.document,
+    )
+
+
+def _read_version(config_id: int, version: int) -> SavedScenario | None:
+    """Version n from the database, cached if it is surely committed."""
+    row = ScenarioVersion.objects.filter(config_id=config_id, version=version).first()
+    if row is None:
+        return None
+    saved = snapshot(row)
+    if not transaction.get_connection().in_atomic_block:
+        cache.set(version_key(config_id, version), saved, CACHE_TTL, version=CACHE_VERSION)
+    return saved
+
+
+def saved_catalog(owner: Any) -> list[dict[str, Any]]:
+    """[{id, name, version, total_patients}] of `owner`'s saved scenarios."""
+    key = catalog_key(owner.pk)
+    catalog: list[dict[str, Any]] | None = cache.get(key, version=CACHE_VERSION)
+    stats.count_cache("catalog", catalog is not None)
+    if catalog is None:
+        catalog = [
+            {
+                "id": s.pk,
+                "name": s.name,
+                "version": s.version,
+                "total_patients": s.document.get("total_patients"),
+            }
+            for s in ScenarioConfig.objects.for_user(owner)
+        ]
+        cache.set(key, catalog, CACHE_TTL, version=CACHE_VERSION)
+    return catalog
 
 
 def tables_for(scenario: generation.Scenario) -> generation.Tables:
@@ -106,74 +151,15 @@ def tables_for(scenario: generation.Scenario) -> generation.Tables:
     return tables
 
 
-PROCESS_TABLES = 16
-_process_tables: OrderedDict[str, generation.Tables] = OrderedDict()
-
-
 def clear_process_tables() -> None:
     """Forget this process's compiled tables (tests; a worker never needs to)."""
     _process_tables.clear()
-
-
-def _shared_tables(key: str, scenario: generation.Scenario) -> generation.Tables:
-    stats.count_cache("tables_process", False)
-    try:
-        tables = cache.get(key, version=CACHE_VERSION)
-    except RedisError:
-        log.warning("tables cache unavailable; compiling", exc_info=True)
-        return generation.compile_tables(scenario)
-    stats.count_cache("tables", tables is not None)
-    if tables is None:
-        tables = generation.compile_tables(scenario)
-        cache.set(key, tables, CACHE_TTL, version=CACHE_VERSION)
-    return tables
 
 
 def tables_key(scenario: generation.Scenario) -> str:
     canonical = json.dumps(scenario.to_dict(), sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     return f"tables:{digest}:{generation.__version__}"
-
-
-def saved_catalog(owner: Any) -> list[dict[str, Any]]:
-    """[{id, name, version, total_patients}] of `owner`'s saved scenarios."""
-    key = catalog_key(owner.pk)
-    catalog: list[dict[str, Any]] | None = cache.get(key, version=CACHE_VERSION)
-    stats.count_cache("catalog", catalog is not None)
-    if catalog is None:
-        catalog = [
-            {
-                "id": s.pk,
-                "name": s.name,
-                "version": s.version,
-                "total_patients": s.document.get("total_patients"),
-            }
-            for s in ScenarioConfig.objects.for_user(owner)
-        ]
-        cache.set(key, catalog, CACHE_TTL, version=CACHE_VERSION)
-    return catalog
-
-
-def forget(config_id: int, owner_id: int) -> None:
-    """At once, when a scenario is saved: the next lookup reads the database."""
-    cache.delete_many([current_key(config_id), catalog_key(owner_id)], version=CACHE_VERSION)
-
-
-def publish(config_id: int, owner_id: int, version: int) -> None:
-    """On commit of a save: `version` is current for every process from now on.
-
-    The committed version's snapshot and compiled tables are cached first, so the first
-    job from it already hits; this also replaces whatever a reader inside a rolled-back
-    save may have cached under the same number.
-    """
-    rows = ScenarioVersion.objects.select_related("config")
-    row = rows.filter(config_id=config_id, version=version).first()
-    if row is None:  # deleted meanwhile
-        return
-    cache.set(version_key(config_id, version), snapshot(row), CACHE_TTL, version=CACHE_VERSION)
-    prime_tables(row.document)
-    cache.delete(catalog_key(owner_id), version=CACHE_VERSION)
-    _advance(config_id, version)
 
 
 def prime_tables(document: dict[str, Any]) -> None:
@@ -188,54 +174,15 @@ def prime_tables(document: dict[str, Any]) -> None:
         cache.set(key, tables, CACHE_TTL, version=CACHE_VERSION)
 
 
-def bury(config_id: int, owner_id: int, versions: int) -> None:
-    """On commit of a delete: a tombstone for the pointer, every version's snapshot gone."""
-    _advance(config_id, DELETED)
-    keys = [version_key(config_id, n) for n in range(1, versions + 1)]
-    cache.delete_many([*keys, catalog_key(owner_id)], version=CACHE_VERSION)
-
-
-def _current_version(config_id: int) -> tuple[int | None, bool]:
-    cached = cache.get(current_key(config_id), version=CACHE_VERSION)
-    if cached is not None:
-        return int(cached), True
-    version = ScenarioConfig.objects.filter(pk=config_id).values_list("version", flat=True).first()
-    return (None if version is None else _advance(config_id, version)), False
-
-
-def _version(config_id: int, version: int) -> tuple[SavedScenario | None, bool]:
-    key = version_key(config_id, version)
-    saved: SavedScenario | None = cache.get(key, version=CACHE_VERSION)
-    if saved is not None:
-        return saved, True
-    rows = ScenarioVersion.objects.select_related("config")
-    row = rows.filter(config_id=config_id, version=version).first()
-    saved = None if row is None else snapshot(row)
-    if saved is not None:
-        cache.set(key, saved, CACHE_TTL, version=CACHE_VERSION)
-    return saved, False
-
-
-def _from_database(config_id: int) -> SavedScenario | None:
-    config = ScenarioConfig.objects.filter(pk=config_id).first()
-    return None if config is None else snapshot(config.current_version())
-
-
-def snapshot(row: ScenarioVersion) -> SavedScenario:
-    """The cached shape of a version row."""
-    return SavedScenario(
-        id=row.config_id,
-        owner_id=row.config.owner_id,
-        version_id=row.pk,
-        version=row.version,
-        name=row.name,
-        description=row.description,
-        document=row.document,
-    )
-
-
-def _advance(config_id: int, version: int) -> int:
-    """Cache `version` as current unless a newer one is cached; the number now cached."""
-    key = cache.make_and_validate_key(current_key(config_id), version=CACHE_VERSION)
-    result = stats.redis().eval(_ADVANCE, 1, key, version, CACHE_TTL)
-    return int(result)
+def _shared_tables(key: str, scenario: generation.Scenario) -> generation.Tables:
+    stats.count_cache("tables_process", False)
+    try:
+        tables: generation.Tables | None = cache.get(key, version=CACHE_VERSION)
+    except RedisError:
+        log.warning("tables cache unavailable; compiling", exc_info=True)
+        return generation.compile_tables(scenario)
+    stats.count_cache("tables", tables is not None)
+    if tables is None:
+        tables = generation.compile_tables(scenario)
+        cache.set(key, tables, CACHE_TTL, version=CACHE_VERSION)
+    return tables

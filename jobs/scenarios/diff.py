@@ -53,7 +53,8 @@ def _kind(line: str) -> str:
 def _whole(version: ScenarioVersion) -> dict[str, Any]:
     # Labelled apart from the document's own `name` and `description` keys.
     meta = {"Saved name": version.name, "Saved description": version.description}
-    return meta | version.document
+    whole: dict[str, Any] = meta | version.document
+    return whole
 
 
 def _pretty(version: ScenarioVersion) -> list[str]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 
 import generation
 from jobs.scenario_form.fields import parse_scenario_json, read_scenario_upload
@@ -25,7 +26,7 @@ class SavedScenarioForm(ScenarioForm):
 
     def normalised_document(self) -> dict[str, Any]:
         """The accepted document as the engine normalises it (what versions compare)."""
-        return normalise(self.scenario_document())
+        return self.scenario().to_dict()  # validated once, in clean()
 
 
 class ScenarioMetaForm(forms.Form):
@@ -73,7 +74,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         document = parse_scenario_json(read_scenario_upload(upload))
         try:
-            return normalise(document)
+            return generation.normalise_scenario(document)
         except generation.ScenarioError as error:
             raise ValidationError([str(issue) for issue in error.issues]) from None
 
@@ -87,14 +88,10 @@ class ImportForm(forms.Form):
         """The typed name, else a free one from the document's title or the file name."""
         if self.cleaned_data["name"]:
             return str(self.cleaned_data["name"])
-        document, upload = self.cleaned_data["file"], self.files["file"]
-        base = document.get("title") or document.get("name") or PurePath(upload.name).stem
+        document = self.cleaned_data["file"]
+        upload = cast("UploadedFile[Any]", self.files["file"])  # a single file field: one upload
+        base = document.get("title") or document.get("name") or PurePath(upload.name or "").stem
         return free_name(self.owner, str(base))
-
-
-def normalise(document: dict[str, Any]) -> dict[str, Any]:
-    """The engine's normalised form of a document; raises generation.ScenarioError."""
-    return generation.parse_scenario(document).to_dict()
 
 
 def name_taken(owner: Any, name: str, exclude: ScenarioConfig | None = None) -> bool:

@@ -47,7 +47,7 @@ class ScenarioConfig(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save, adding a version if anything changed; raises generation.ScenarioError."""
-        self.document = generation.parse_scenario(self.document).to_dict()
+        self.document = generation.normalise_scenario(self.document)
         with transaction.atomic():
             latest = self._latest_version_locked()
             if latest is not None and latest.same_content(self):

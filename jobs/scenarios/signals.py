@@ -9,19 +9,22 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from jobs.scenarios import cached
-from jobs.scenarios.models import ScenarioConfig
+from jobs.scenarios.models import ScenarioConfig, ScenarioVersion
 
 
 @receiver(post_save, sender=ScenarioConfig, dispatch_uid="jobs.scenario_saved")
-def scenario_saved(sender: type[ScenarioConfig], instance: ScenarioConfig, **kwargs: Any) -> None:
-    # At once for readers on this connection; at commit, the new version for everyone.
-    config_id, owner_id, version = instance.pk, instance.owner_id, instance.version
-    cached.forget(config_id, owner_id)
-    transaction.on_commit(lambda: cached.publish(config_id, owner_id, version))
-
-
 @receiver(post_delete, sender=ScenarioConfig, dispatch_uid="jobs.scenario_deleted")
-def scenario_deleted(sender: type[ScenarioConfig], instance: ScenarioConfig, **kwargs: Any) -> None:
-    config_id, owner_id, versions = instance.pk, instance.owner_id, instance.version
-    cached.forget(config_id, owner_id)
-    transaction.on_commit(lambda: cached.bury(config_id, owner_id, versions))
+def scenario_changed(sender: type[ScenarioConfig], instance: ScenarioConfig, **kwargs: Any) -> None:
+    # The picker's list changes with any save (a rename too) or delete: at once for this
+    # connection's next read, and again at commit for a reader that cached the old list
+    # in between. Versions need nothing: lookups read the current one from the database.
+    owner_id = instance.owner_id
+    cached.forget_catalog(owner_id)
+    transaction.on_commit(lambda: cached.forget_catalog(owner_id))
+
+
+@receiver(post_save, sender=ScenarioVersion, dispatch_uid="jobs.scenario_version_saved")
+def version_saved(sender: type[ScenarioVersion], instance: ScenarioVersion, **kwargs: Any) -> None:
+    if kwargs.get("created"):
+        config_id, version = instance.config_id, instance.version
+        transaction.on_commit(lambda: cached.publish(config_id, version))

@@ -1,6 +1,6 @@
 """Saved scenario pages: list, create, edit, history, clone, delete, import, export.
 
-Every view loads a scenario through `_get_scenario_for_user`: another user's id is a 404.
+Every view loads a scenario through `get_scenario_for_user`: another user's id is a 404.
 Shipped presets are shown read-only and can be cloned into a saved scenario.
 """
 
@@ -11,25 +11,25 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
 import generation
+from jobs.infra.requests import AuthenticatedRequest
 from jobs.scenarios import diff
 from jobs.scenarios.forms import (
     ImportForm,
     SavedScenarioForm,
     ScenarioMetaForm,
     free_name,
-    normalise,
 )
 from jobs.scenarios.models import ScenarioConfig, ScenarioVersion
 
 
-def _get_scenario_for_user(request: HttpRequest, scenario_id: int) -> ScenarioConfig:
+def get_scenario_for_user(request: AuthenticatedRequest, scenario_id: int) -> ScenarioConfig:
     """The saved scenario, if the user owns it; 404 otherwise."""
     return get_object_or_404(ScenarioConfig.objects.for_user(request.user), pk=scenario_id)
 
@@ -40,7 +40,7 @@ def _get_preset(name: str) -> dict[str, Any]:
     return generation.load_preset(name)
 
 
-def scenario_list(request: HttpRequest) -> HttpResponse:
+def scenario_list(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "scenarios": ScenarioConfig.objects.for_user(request.user),
         "presets": generation.preset_catalog(),
@@ -49,16 +49,16 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     return render(request, "scenarios/scenario_list.html", context)
 
 
-def scenario_new(request: HttpRequest) -> HttpResponse:
+def scenario_new(request: AuthenticatedRequest) -> HttpResponse:
     return _scenario_form(request, None)
 
 
-def scenario_edit(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    return _scenario_form(request, _get_scenario_for_user(request, scenario_id))
+def scenario_edit(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
+    return _scenario_form(request, get_scenario_for_user(request, scenario_id))
 
 
-def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+def scenario_detail(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
+    config = get_scenario_for_user(request, scenario_id)
     # Jobs sit above saved scenarios (a job points at the version it came from), so the
     # model is looked up by name, as that foreign key does, rather than imported upwards.
     job_model = apps.get_model("jobs", "Job")
@@ -71,8 +71,8 @@ def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
     return render(request, "scenarios/scenario_detail.html", context)
 
 
-def scenario_history(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+def scenario_history(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
+    config = get_scenario_for_user(request, scenario_id)
     versions = list(config.versions.all())  # newest first
     old, new = _compared(request, config, versions)
     context = {"config": config, "versions": versions, "old": old, "new": new}
@@ -83,8 +83,8 @@ def scenario_history(request: HttpRequest, scenario_id: int) -> HttpResponse:
 
 
 @require_POST
-def scenario_clone(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+def scenario_clone(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
+    config = get_scenario_for_user(request, scenario_id)
     copy = ScenarioConfig.objects.create(
         owner=request.user,
         name=free_name(request.user, f"{config.name} (copy)"),
@@ -95,8 +95,8 @@ def scenario_clone(request: HttpRequest, scenario_id: int) -> HttpResponse:
     return redirect("scenario_detail", scenario_id=copy.pk)
 
 
-def scenario_delete(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+def scenario_delete(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
+    config = get_scenario_for_user(request, scenario_id)
     if request.method != "POST":
         return render(request, "scenarios/scenario_delete.html", {"config": config})
     config.delete()  # its jobs keep their own copy of the scenario
@@ -104,15 +104,19 @@ def scenario_delete(request: HttpRequest, scenario_id: int) -> HttpResponse:
     return redirect("scenario_list")
 
 
-def scenario_generate(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    config = _get_scenario_for_user(request, scenario_id)
+def scenario_generate(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
+    config = get_scenario_for_user(request, scenario_id)
     return redirect(f"{reverse('job_new')}?scenario={config.pk}")
 
 
-def scenario_export(request: HttpRequest, scenario_id: int) -> HttpResponse:
+def scenario_export(request: AuthenticatedRequest, scenario_id: int) -> HttpResponse:
     """The scenario document (current or ?version=n) as a JSON download."""
-    config = _get_scenario_for_user(request, scenario_id)
-    asked = request.GET.get("version", "")
+    config = get_scenario_for_user(request, scenario_id)
+    return export_response(config, request.GET.get("version", ""))
+
+
+def export_response(config: ScenarioConfig, asked: str = "") -> HttpResponse:
+    """Version `asked` (default: the current one) as a JSON attachment; 404 if none such."""
     version = config.versions.filter(version=asked).first() if asked.isdigit() else None
     if asked and version is None:
         raise Http404("No such version.")
@@ -126,7 +130,7 @@ def scenario_export(request: HttpRequest, scenario_id: int) -> HttpResponse:
     return response
 
 
-def scenario_import(request: HttpRequest) -> HttpResponse:
+def scenario_import(request: AuthenticatedRequest) -> HttpResponse:
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = ImportForm(data, files, owner=request.user)
     if request.method == "POST" and form.is_valid():
@@ -139,15 +143,15 @@ def scenario_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def preset_detail(request: HttpRequest, name: str) -> HttpResponse:
+def preset_detail(request: AuthenticatedRequest, name: str) -> HttpResponse:
     document = _get_preset(name)
     context = {"name": name, "document": document, "document_json": json.dumps(document, indent=2)}
     return render(request, "scenarios/preset_detail.html", context)
 
 
 @require_POST
-def preset_clone(request: HttpRequest, name: str) -> HttpResponse:
-    document = normalise(_get_preset(name))
+def preset_clone(request: AuthenticatedRequest, name: str) -> HttpResponse:
+    document = generation.normalise_scenario(_get_preset(name))
     config = ScenarioConfig.objects.create(
         owner=request.user,
         name=free_name(request.user, document.get("title") or name),
@@ -158,7 +162,7 @@ def preset_clone(request: HttpRequest, name: str) -> HttpResponse:
     return redirect("scenario_detail", scenario_id=config.pk)
 
 
-def _scenario_form(request: HttpRequest, config: ScenarioConfig | None) -> HttpResponse:
+def _scenario_form(request: AuthenticatedRequest, config: ScenarioConfig | None) -> HttpResponse:
     """Create (config None) or edit: the job form's fields plus a name and description."""
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = SavedScenarioForm(data=data, files=files, initial=_initial(request, config))
@@ -166,13 +170,13 @@ def _scenario_form(request: HttpRequest, config: ScenarioConfig | None) -> HttpR
     if request.method == "POST" and form.is_valid() and meta.is_valid():
         config = _save(request, config, meta.cleaned_data, form.normalised_document())
         return redirect("scenario_detail", scenario_id=config.pk)
-    context = {"form": form, "meta": meta, "config": config}
+    context: dict[str, Any] = {"form": form, "meta": meta, "config": config}
     context["presets"] = generation.preset_catalog()
     return render(request, "scenarios/scenario_form.html", context)
 
 
 def _save(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     config: ScenarioConfig | None,
     meta: dict[str, Any],
     document: dict[str, Any],
@@ -187,7 +191,7 @@ def _save(
     return config
 
 
-def _initial(request: HttpRequest, config: ScenarioConfig | None) -> dict[str, Any] | None:
+def _initial(request: AuthenticatedRequest, config: ScenarioConfig | None) -> dict[str, Any] | None:
     if name := request.GET.get("preset"):
         return SavedScenarioForm.initial_from_preset(name)
     return SavedScenarioForm.initial_from_document(config.document) if config else None
@@ -198,7 +202,7 @@ def _meta(config: ScenarioConfig | None) -> dict[str, str]:
 
 
 def _compared(
-    request: HttpRequest, config: ScenarioConfig, versions: list[ScenarioVersion]
+    request: AuthenticatedRequest, config: ScenarioConfig, versions: list[ScenarioVersion]
 ) -> tuple[ScenarioVersion | None, ScenarioVersion | None]:
     """The two versions to compare: ?a=&b=, by default the previous and the current."""
     by_number = {str(v.version): v for v in versions}

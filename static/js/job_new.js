@@ -84,7 +84,9 @@
   function setValue(name, value) {
     const inputs = form.querySelectorAll(`[name="${name}"]`);
     for (const input of inputs) {
-      if (input.type === "checkbox") input.checked = Array.isArray(value) && value.includes(input.value);
+      if (input.type === "checkbox") {
+        input.checked = Array.isArray(value) ? value.includes(input.value) : value === true;
+      }
       else input.value = value === null || value === undefined ? "" : value;
     }
   }

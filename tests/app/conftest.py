@@ -12,3 +12,5 @@ import pytest
 def _isolated(redis_db: Any, media_root: Path, settings: Any) -> None:
     settings.MEDGEN_CHUNK_SIZE = 100
     settings.MEDGEN_PROGRESS_INTERVAL = 0
+    # Many tests queue several jobs for alice; the tests of the cap set it themselves.
+    settings.MEDGEN_MAX_ACTIVE_JOBS_PER_USER = 0

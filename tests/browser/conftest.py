@@ -131,6 +131,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
         "MEDGEN_CHUNK_SIZE": "50",
         "PYTHONPATH": str(ROOT),
         "PYTHONUNBUFFERED": "1",
+        "DJANGO_SETTINGS_MODULE": "medgen_site.settings",  # the site's own, not the tests'
     }
     queue = redis.Redis.from_url(redis_url)
     queue.flushdb()

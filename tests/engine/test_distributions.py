@@ -9,6 +9,7 @@ from scipy import stats
 
 import generation
 from generation import reference
+from tests.engine.conftest import records_for, scenario
 
 ALPHA = 0.001  # fixed seed: a failure means a real bias, not bad luck
 
@@ -97,3 +98,16 @@ def test_wound_anatomy_follows_the_published_distribution(large_run: Run) -> Non
     assert 0.43 <= extremities <= 0.75  # CALIBRATION.md S3
     assert 0.04 <= observed["thorax"] / total <= 0.19
     assert 0.02 <= observed["abdomen"] / total <= 0.15
+
+
+def test_mass_casualties_are_flagged_sparingly_by_default(large_run: Run) -> None:
+    _, records = large_run
+    flagged = sum(1 for r in records if r["mass_casualty"])
+    assert 0.01 < flagged / len(records) < 0.25
+
+
+def test_every_casualty_of_a_mass_casualty_event_is_flagged() -> None:
+    events = [{"type": "mass_casualty", "day": 2, "size": [12, 12]}]
+    records = records_for(scenario(total_patients=200, days=3, special_events=events))
+    in_event = [r for r in records if r["special_event"] == "mass_casualty"]
+    assert len(in_event) == 12 and all(r["mass_casualty"] for r in in_event)

@@ -137,12 +137,6 @@ def test_it_places_special_events_on_their_day_with_their_size() -> None:
     assert sizes == {5: (40, {2}), 4: (7, {0})}
 
 
-def test_it_flags_mass_casualties_sparingly_by_default() -> None:
-    plan = generation.make_plan(scenario(total_patients=20_000), 1)
-    flagged = sum(1 for i in range(plan.total) if plan.is_mass_casualty(plan.event_of[i]))
-    assert 0.01 < flagged / plan.total < 0.25
-
-
 def test_intensity_never_changes_the_count() -> None:
     for intensity in ("low", "extreme"):
         assert (

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 import generation
 from generation import runner
+from generation.writers.formats import card_record
 from tests.engine.conftest import scenario
 
 SHARED_MEMORY = Path("/dev/shm")
@@ -147,3 +149,40 @@ def test_slots_reserve_their_memory_up_front_and_are_removed_after(
         assert (SHARED_MEMORY / slots.name(1)).stat().st_blocks * 512 >= 1 << 20
     finally:
         slots.remove()
+
+
+def test_cards_come_as_one_unlisted_line_per_patient() -> None:
+    plain, with_cards = MemorySink(), MemorySink()
+    options: dict[str, Any] = {"seed": 3, "formats": ("json",), "chunk_size": 70}
+    sc = scenario(total_patients=300)
+    generation.generate(sc, sink=plain, **options)
+    result = generation.generate(sc, sink=with_cards, cards=True, workers=2, **options)
+
+    # The asked-for files and the manifest are the same bytes, with or without cards.
+    assert {name: data for name, data in with_cards.files.items() if name != "cards.ndjson"} == (
+        plain.files
+    )
+    assert [f.name for f in result.files] == ["patients.json", "manifest.json"]
+    assert result.cards is not None and result.cards.name == "cards.ndjson"
+    lines = with_cards.files["cards.ndjson"].splitlines()
+    assert result.cards.size == len(with_cards.files["cards.ndjson"])
+    records = generation.generate_chunk(generation.make_plan(sc, 3), 0, 300)
+    assert [orjson.loads(line) for line in lines] == [card_record(r) for r in records]
+
+
+def test_card_lines_hold_what_a_card_shows_in_the_records_shapes() -> None:
+    record = generation.generate_chunk(generation.make_plan(scenario(total_patients=40), 3), 0, 40)
+    line = card_record(next(r for r in record if r.get("treatments")))
+    treatment = line["treatments"][0]
+    assert set(treatment) == {"time", "facility", "display"}
+    assert set(line["conditions"][0]) == {"display", "body_site"}
+    no_detail = scenario(total_patients=5, clinical_detail=False)
+    bare = card_record(generation.generate_chunk(generation.make_plan(no_detail, 3), 0, 1)[0])
+    assert bare["transport"] is None and bare["treatments"] == []
+
+
+def test_cards_are_not_a_format_to_choose() -> None:
+    with pytest.raises(ValueError, match="pass cards=True"):
+        generation.generate(
+            scenario(total_patients=5), seed=1, sink=MemorySink(), formats=["cards"]
+        )

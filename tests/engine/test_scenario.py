@@ -104,8 +104,9 @@ def test_it_validates_care_overrides() -> None:
 
 def test_it_applies_a_transit_override_and_keeps_other_defaults() -> None:
     sc = scenario(care={"transit": {"POI-R1": {"urgent": [5, 10]}}})
-    assert sc.care.transit_window("POI-R1", "urgent") == (5, 7.5, 10)
-    assert sc.care.transit_window("POI-R1", "routine") == (30, 120, 720)
+    windows = dict(dict(sc.care.transit)["POI-R1"])
+    assert windows["urgent"] == (5, 7.5, 10)
+    assert windows["routine"] == (30, 120, 720)
 
 
 def test_it_round_trips_through_to_dict() -> None:

@@ -1,161 +1,20 @@
-"""`manage.py generate`: run the engine from the command line, no server needed.
+"""`manage.py generate`: the engine's own command line (`python -m generation`) under Django.
 
-Works with no database or Redis: it touches neither, and skips Django's system checks.
+The engine needs no database, Redis or settings; this alias only hands the arguments on.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-import time
-from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-import generation
-
-BAR_WIDTH = 30
+from generation import cli
 
 
 class Command(BaseCommand):
-    help = "Generate synthetic exercise casualties into files (JSON, NDJSON, CSV, FHIR) + manifest."
+    help = cli.DESCRIPTION + " Same as `python -m generation`."
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--count", type=int, help="number of casualties (overrides the scenario's)"
-        )
-        source = parser.add_mutually_exclusive_group()
-        source.add_argument("--preset", help="a shipped preset (see --list-presets)")
-        source.add_argument("--scenario", type=Path, help="a scenario JSON file")
-        parser.add_argument(
-            "--seed", type=int, help="random seed (default: the scenario's, else derived from it)"
-        )
-        parser.add_argument(
-            "--format", default="json,csv", help="comma-separated: json,csv,ndjson,fhir"
-        )
-        parser.add_argument("--out", type=Path, help="output directory (created if missing)")
-        parser.add_argument("--chunk-size", type=int, default=1000, help="patients per chunk")
-        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes")
-        parser.add_argument(
-            "--no-clinical",
-            action="store_true",
-            help="leave out treatments, vital signs, handovers and 9-lines (faster, smaller)",
-        )
-        parser.add_argument("--list-presets", action="store_true", help="list presets and exit")
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["list_presets"]:
-            self._list_presets()
-            return
-        if options["out"] is None:
-            raise CommandError("--out DIR is required")
-        scenario = _scenario(options)
-        formats = [name.strip() for name in options["format"].split(",") if name.strip()]
-        unknown = [name for name in formats if name not in generation.FORMATS]
-        if unknown or not formats:
-            known = ", ".join(generation.FORMATS)
-            raise CommandError(f"--format: unknown {', '.join(unknown) or '(none)'}; use {known}")
-        out: Path = options["out"]
-        out.mkdir(parents=True, exist_ok=True)
-        seed = generation.resolve_seed(scenario, options["seed"])
-        bar = None if options["no_progress"] else ProgressBar(sys.stderr)
-        result = generation.generate(
-            scenario,
-            seed=seed,
-            sink=lambda name: _open(out / name),
-            formats=formats,
-            chunk_size=options["chunk_size"],
-            workers=options["workers"],
-            on_progress=bar.update if bar else None,
-        )
-        if bar:
-            bar.finish()
-        self.stdout.write(render_summary(result, out))
-
-    def _list_presets(self) -> None:
-        for preset in generation.preset_catalog():
-            size = f"{preset['total_patients']:>7,} over {preset['days']:>2} days"
-            self.stdout.write(f"{preset['name']:<26} {size}  {preset['title']}")
-
-
-def _scenario(options: dict[str, Any]) -> generation.Scenario:
-    document = _document(options)
-    if options["count"] is not None:
-        document["total_patients"] = options["count"]
-    if options["no_clinical"]:
-        document["clinical_detail"] = False
-    try:
-        return generation.parse_scenario(document)
-    except generation.ScenarioError as error:
-        lines = "\n".join(f"  {issue}" for issue in error.issues)
-        raise CommandError(f"the scenario is not valid:\n{lines}", returncode=2) from None
-
-
-def _document(options: dict[str, Any]) -> dict[str, Any]:
-    if options["preset"]:
-        try:
-            return generation.load_preset(options["preset"])
-        except KeyError as error:
-            raise CommandError(str(error.args[0])) from None
-    if options["scenario"]:
-        try:
-            document = json.loads(options["scenario"].read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as error:
-            raise CommandError(
-                f"cannot read scenario file {options['scenario']}: {error}", returncode=2
-            ) from None
-        return document if isinstance(document, dict) else {"__not_an_object__": document}
-    if options["count"] is None:
-        raise CommandError("give --count N, --preset NAME or --scenario FILE")
-    return {}
-
-
-def _open(path: Path) -> BinaryIO:
-    return path.open("wb")
-
-
-class ProgressBar:
-    """A one-line bar on a terminal stream, redrawn at most ten times a second."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.started = time.monotonic()
-        self.last_draw = 0.0
-
-    def update(self, progress: generation.Progress) -> None:
-        now = time.monotonic()
-        if now - self.last_draw < 0.1 and progress.done < progress.total:
-            return
-        self.last_draw = now
-        share = progress.done / progress.total if progress.total else 1.0
-        filled = int(share * BAR_WIDTH)
-        rate = progress.done / max(now - self.started, 1e-6)
-        self.stream.write(
-            f"\r{progress.phase:<10} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] "
-            f"{progress.done:>9,}/{progress.total:,} {share:6.1%} {rate:>9,.0f}/s"
-        )
-        self.stream.flush()
-
-    def finish(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
-
-
-def render_summary(result: generation.Result, out: Path) -> str:
-    summary = result.summary
-    lines = [f"Generated {summary['total']:,} casualties (seed {result.seed}) into {out}"]
-    for field in ("category", "triage", "outcome"):
-        counts = summary[f"by_{field}"]
-        parts = ", ".join(
-            f"{key} {value:,} ({value / summary['total']:.1%})" for key, value in counts.items()
-        )
-        lines.append(f"  {field + ':':<10} {parts}")
-    lines.extend(
-        f"  {f.name:<18} {f.size:>14,} bytes  sha256 {f.sha256[:16]}…" for f in result.files
-    )
-    return "\n".join(lines)
+    def run_from_argv(self, argv: list[str]) -> None:
+        # argv is ["manage.py", "generate", ...]; the engine parses the rest itself.
+        raise SystemExit(cli.main(argv[2:], prog=f"{argv[0]} generate"))

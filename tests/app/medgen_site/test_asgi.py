@@ -1,8 +1,7 @@
-"""The ASGI application daphne serves: pages through Django, each request cheaply.
+"""The ASGI application daphne serves: pages through Django's own ASGI handler.
 
-medgen_site/asgi.py enters Django's (synchronous) middleware chain once per request, and
-medgen_site/redis_pool.py keeps one Redis pool per process; without them each status
-poll cost several times the CPU (docs/architecture.md, "Status polling").
+medgen_site/redis_pool.py keeps one Redis pool per process; without it each status poll
+opened a Redis connection (docs/architecture.md, "The status view under load").
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from asgiref.sync import SyncToAsync
+import redis
 from django.core.cache import caches
 
 from jobs.models import Job
@@ -62,29 +61,19 @@ async def test_the_status_view_keeps_its_owner_rules_through_asgi(
     assert other_user.status == 404
 
 
-async def test_a_request_costs_three_thread_hops_not_one_per_middleware(
-    running_job: Job, alice_client: Any, monkeypatch: Any
-) -> None:
-    # request_started, the whole middleware chain with the view, and response.close():
-    # Django's default handler makes 16 for this request (one per middleware step).
-    hops = 0
-    enter = SyncToAsync.__call__
-
-    async def counted(self: SyncToAsync[Any, Any], *args: Any, **kwargs: Any) -> Any:
-        nonlocal hops
-        hops += 1
-        return await enter(self, *args, **kwargs)
-
-    monkeypatch.setattr(SyncToAsync, "__call__", counted)
-    response = await _get(f"/jobs/{running_job.id}/status/", alice_client)
-
-    assert response.status == 200
-    assert hops == 3
-
-
-async def test_every_cache_object_shares_one_redis_pool() -> None:
+async def test_cache_objects_share_their_redis_connections(redis_db: Any, monkeypatch: Any) -> None:
     # Django makes a cache object per request context under ASGI; each one opening its
     # own pool meant a new Redis connection for every request that read the session.
-    first, second = caches.create_connection("default"), caches.create_connection("default")
+    made = 0
+    make = redis.connection.Connection.__init__
 
-    assert first._cache.get_client().connection_pool is second._cache.get_client().connection_pool
+    def counted(self: redis.connection.Connection, *args: Any, **kwargs: Any) -> None:
+        nonlocal made
+        made += 1
+        make(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.Connection, "__init__", counted)
+    for _ in range(3):  # one after the other, as requests do
+        caches.create_connection("default").get("medgen-test-session")
+
+    assert made <= 1

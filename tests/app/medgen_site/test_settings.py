@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -14,6 +15,8 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
     }
+    clean["DJANGO_SETTINGS_MODULE"] = "medgen_site.settings"  # the site's, not the tests'
+
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -44,3 +47,27 @@ def test_it_passes_the_deploy_checks_with_production_settings() -> None:
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_refuses_a_yes_no_value_it_does_not_understand() -> None:
+    result = _manage("check", DEBUG="flase")
+
+    assert result.returncode != 0
+    assert "DEBUG='flase': use one of 1, true, yes, on, 0, false, no, off" in result.stderr
+
+
+def test_it_reads_the_usual_words_for_yes_and_no(monkeypatch: Any) -> None:
+    from medgen_site.settings import env_bool
+
+    for value, expected in [("1", True), (" Yes ", True), ("on", True), ("FALSE", False),
+                            ("0", False), ("off", False), ("", True)]:  # fmt: skip
+        monkeypatch.setenv("SOME_FLAG", value)
+        assert env_bool("SOME_FLAG", default=True) is expected, value
+
+
+def test_the_tests_use_their_own_redis_database(settings: Any) -> None:
+    assert settings.TESTING
+    assert os.environ.get("REDIS_URL") != settings.REDIS_URL
+    assert settings.CACHES["default"]["LOCATION"] == settings.REDIS_URL
+    assert settings.RQ_QUEUES["default"]["URL"] == settings.REDIS_URL
+    assert settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] == [settings.REDIS_URL]

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.handlers.asgi import ASGIHandler
 from django.core.management import call_command
 
-from medgen_site.asgi import SyncChainASGIHandler
 from tests.app.asgi_requests import asgi_get
 
 pytestmark = pytest.mark.asyncio
@@ -25,7 +25,7 @@ TEN_YEARS = "max-age=315360000, public, immutable"
 
 
 @pytest.fixture
-def production_static(settings: Any, tmp_path: Path) -> SyncChainASGIHandler:
+def production_static(settings: Any, tmp_path: Path) -> ASGIHandler:
     """collectstatic into a temporary STATIC_ROOT, and a handler built on it."""
     settings.DEBUG = False
     settings.STATIC_ROOT = tmp_path / "static"
@@ -36,7 +36,7 @@ def production_static(settings: Any, tmp_path: Path) -> SyncChainASGIHandler:
     settings.WHITENOISE_USE_FINDERS = False
     settings.WHITENOISE_AUTOREFRESH = False
     call_command("collectstatic", "--noinput", verbosity=0)
-    return SyncChainASGIHandler()  # WhiteNoise reads STATIC_ROOT when it is built
+    return ASGIHandler()  # WhiteNoise reads STATIC_ROOT when it is built
 
 
 async def test_hashed_files_are_cached_for_ten_years(production_static: Any) -> None:

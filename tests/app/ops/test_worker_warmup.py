@@ -59,3 +59,14 @@ def test_a_second_job_in_the_same_worker_does_not_reload_it(
 
     assert after_each_job == [dict.fromkeys(_loads(), 1)] * 2
     assert reference.warfare.cache_info().hits > 0
+
+
+def test_a_starting_worker_says_which_engine_runs(burst_worker: Any, caplog: Any) -> None:
+    from generation import native
+
+    with caplog.at_level("INFO", logger="jobs.ops.worker"):
+        burst_worker()
+
+    said = [r for r in caplog.records if r.getMessage().startswith("engine: ")]
+    assert [r.getMessage() for r in said] == [f"engine: {native.describe()}"]
+    assert said[0].levelname == ("INFO" if native.describe().startswith("compiled") else "WARNING")

@@ -15,9 +15,8 @@ from django.contrib.staticfiles import finders
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
 
-from generation import reference
-from jobs.models import Job, JobOutput
-from jobs.results import card_fhir, cards, line_seek
+from jobs.models import Job
+from jobs.results import cards, line_seek
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +47,10 @@ def _card_text(page: str, patient_id: str) -> str:
     assert match, f"no card for {patient_id}"
     text = re.sub(r"<svg.*?</svg>|<[^>]+>", " ", match.group(0), flags=re.S)
     return " ".join(html.unescape(text).split())
+
+
+def _card_file(job: Job) -> str:
+    return job.attempt_prefix(job.attempt) + "cards.ndjson"
 
 
 def _sequences(page: str) -> list[int]:
@@ -133,26 +136,34 @@ def test_it_rejects_a_bad_range(alice_client: Any, done_job: Job) -> None:
     assert _sequences(garbage.content.decode()) == []
 
 
-def test_it_reads_the_same_cards_from_json_and_csv(completed_job: Any, done_job: Job) -> None:
-    # Same scenario document and seed, so the same patients in every format.
-    other = completed_job(("json", "csv"))
-    assert other.seed == done_job.seed
-    by_source = {
-        name: [cards.card(r) for r in cards.read_patients(job.outputs.get(name=name), 41, 60)]
-        for job, name in (
-            (done_job, "patients.ndjson"),
-            (other, "patients.json"),
-            (other, "patients.csv"),
-        )
-    }
+def test_cards_are_the_same_whatever_the_formats(completed_job: Any, done_job: Job) -> None:
+    # Same scenario document and seed, so the same patients, whatever files were asked for.
+    records = _records(done_job)
+    expected = [cards.card(r) for r in records[40:60]]
 
-    assert [c["sequence"] for c in by_source["patients.ndjson"]] == list(range(41, 61))
-    assert by_source["patients.json"] == by_source["patients.ndjson"]
-    assert by_source["patients.csv"] == by_source["patients.ndjson"]
-    assert (
-        cards.read_patients(other.outputs.get(name="patients.json"), 299, 400)[-1]["sequence"]
-        == 300
-    )
+    for formats in (("json",), ("csv",), ("fhir",)):
+        job = completed_job(formats)
+        assert job.seed == done_job.seed
+        found = [cards.card(r) for r in cards.read_patients(_card_file(job), 41, 60)]
+        assert found == expected, formats
+    assert [c["sequence"] for c in expected] == list(range(41, 61))
+
+
+def test_the_card_file_is_not_a_download(done_job: Job) -> None:
+    names = set(done_job.outputs.values_list("name", flat=True))
+
+    assert names == {"patients.ndjson", "patients.csv", "manifest.json"}
+    with default_storage.open(done_job.outputs.get(name="manifest.json").file.name) as handle:
+        listed = {f["name"] for f in orjson.loads(handle.read())["files"]}
+    assert listed == {"patients.ndjson", "patients.csv"}
+
+
+def test_a_job_without_a_card_file_says_why(alice_client: Any, done_job: Job) -> None:
+    default_storage.delete(_card_file(done_job))  # as for a job run before the file existed
+
+    response = alice_client.get(f"/jobs/{done_job.id}/cards/")
+
+    assert response.status_code == 404
 
 
 def test_it_renders_cards_from_csv_alone(alice_client: Any, completed_job: Any) -> None:
@@ -259,31 +270,30 @@ def disk_reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
     return reads
 
 
-def _line_offsets(output: JobOutput) -> list[int]:
+def _line_offsets(name: str) -> list[int]:
     """Byte offset of every line start of a stored file, and its length at the end."""
-    with default_storage.open(output.file.name, "rb") as handle:
+    with default_storage.open(name, "rb") as handle:
         data = handle.read()
     return [0, *(match.end() for match in re.finditer(b"\n", data))]
 
 
-def _page_cost(output: JobOutput, first: int, last: int, header_lines: int) -> tuple[int, int]:
-    """(bytes before patient `first`, bytes of patients first..last) in the file."""
-    offsets = _line_offsets(output)
-    start = offsets[header_lines + first - 1]
-    return start, offsets[header_lines + last] - start
+def _page_cost(name: str, first: int, last: int) -> tuple[int, int]:
+    """(bytes before patient `first`, bytes of patients first..last) in a card file."""
+    offsets = _line_offsets(name)
+    start = offsets[first - 1]
+    return start, offsets[last] - start
 
 
 @pytest.fixture
 def big_job(completed_job: Any) -> Job:
-    # Big enough (~9 MB of NDJSON) that reading up to a late page would dwarf the page.
-    return completed_job(("ndjson", "json", "csv"), total_patients=2000)
+    # Big enough (~1.4 MB of card lines) that reading up to a late page would dwarf it.
+    return completed_job(("csv",), total_patients=2000)
 
 
 def test_a_late_page_is_reached_without_reading_the_file_from_its_start(
     alice_client: Any, big_job: Job, disk_reads: Reads
 ) -> None:
-    output = big_job.outputs.get(name="patients.ndjson")
-    before, page_bytes = _page_cost(output, 1873, 1920, header_lines=0)
+    before, page_bytes = _page_cost(_card_file(big_job), 1873, 1920)
     disk_reads.reset()
 
     page = alice_client.get(f"/jobs/{big_job.id}/cards/?page=40").content.decode()
@@ -295,30 +305,25 @@ def test_a_late_page_is_reached_without_reading_the_file_from_its_start(
     assert disk_reads.calls < 60
 
 
-def test_every_source_seeks_to_the_range(big_job: Job, disk_reads: Reads) -> None:
-    for name, header_lines in (("patients.ndjson", 0), ("patients.json", 1), ("patients.csv", 1)):
-        output = big_job.outputs.get(name=name)
-        for first, last in ((1, 48), (977, 1024), (1953, 2000), (2000, 2000)):
-            before, page_bytes = _page_cost(output, first, last, header_lines)
-            disk_reads.reset()
+def test_the_card_file_is_sought_to_the_range(big_job: Job, disk_reads: Reads) -> None:
+    name = _card_file(big_job)
+    for first, last in ((1, 48), (977, 1024), (1953, 2000), (2000, 2000)):
+        before, page_bytes = _page_cost(name, first, last)
+        disk_reads.reset()
 
-            records = cards.read_patients(output, first, last)
+        records = cards.read_patients(name, first, last)
 
-            where = (name, first)
-            assert [r["sequence"] for r in records] == list(range(first, last + 1)), where
-            assert records[0]["id"].endswith(f"-{first:07d}"), where
-            extra = disk_reads.bytes - page_bytes
-            assert extra < max(before / 10, 160 * 1024), (where, extra, before)
+        assert [r["sequence"] for r in records] == list(range(first, last + 1)), first
+        assert records[0]["id"].endswith(f"-{first:07d}"), first
+        extra = disk_reads.bytes - page_bytes
+        assert extra < max(before / 10, 160 * 1024), (first, extra, before)
 
 
 def test_a_range_past_the_last_patient_stops_at_the_last(big_job: Job) -> None:
-    for name in ("patients.ndjson", "patients.json", "patients.csv"):
-        output = big_job.outputs.get(name=name)
+    name = _card_file(big_job)
 
-        assert [r["sequence"] for r in cards.read_patients(output, 1990, 2100)] == list(
-            range(1990, 2001)
-        )
-        assert cards.read_patients(output, 2001, 2100) == []
+    assert [r["sequence"] for r in cards.read_patients(name, 1990, 2100)] == list(range(1990, 2001))
+    assert cards.read_patients(name, 2001, 2100) == []
 
 
 def test_a_range_spans_pages_and_keeps_its_edges(alice_client: Any, done_job: Job) -> None:
@@ -334,7 +339,7 @@ def test_a_range_spans_pages_and_keeps_its_edges(alice_client: Any, done_job: Jo
 
 
 def test_first_and_last_patients_are_found(alice_client: Any, completed_job: Any) -> None:
-    job = completed_job(("json",))  # the array's "[" and "]" lines sit at the edges
+    job = completed_job(("json",))
     expected = {
         "": range(1, 49),
         "?page=6": range(241, 289),
@@ -358,26 +363,7 @@ def test_a_stream_that_cannot_seek_is_read_from_its_start(
     page = alice_client.get(f"/jobs/{done_job.id}/cards/?page=6").content.decode()
 
     assert _sequences(page) == list(range(241, 289))
-    output = done_job.outputs.get(name="patients.ndjson")
-    assert disk_reads.bytes >= _page_cost(output, 241, 288, header_lines=0)[0]
-
-
-def test_csv_rows_spanning_lines_are_read_from_the_start(completed_job: Any, document: Any) -> None:
-    # A front name may hold a line break: its rows then span lines, and only a reader
-    # that tokenises from the start knows which line starts a row.
-    fronts = document()["fronts"]
-    fronts[0]["name"] = "North\nSector"
-    job = completed_job(("ndjson", "csv"), fronts=fronts)
-    csv_output = job.outputs.get(name="patients.csv")
-    with default_storage.open(csv_output.file.name, "rb") as handle:
-        assert b'"North\nSector"' in handle.read()
-
-    from_csv = cards.read_patients(csv_output, 150, 160)
-    from_ndjson = cards.read_patients(job.outputs.get(name="patients.ndjson"), 150, 160)
-
-    assert [r["sequence"] for r in from_csv] == list(range(150, 161))
-    assert [cards.card(r) for r in from_csv] == [cards.card(r) for r in from_ndjson]
-    assert any(r["front"] == "North\nSector" for r in from_csv)
+    assert disk_reads.bytes >= _page_cost(_card_file(done_job), 241, 288)[0]
 
 
 @pytest.mark.parametrize("window", [1, 50, 4096, line_seek.SCAN_WINDOW])
@@ -402,13 +388,7 @@ def test_seek_sequence_finds_every_line(window: int, monkeypatch: pytest.MonkeyP
         assert found == expected == handle.tell(), target
 
 
-# FHIR-only jobs: cards read back from the Bundles.
-
-# What a Bundle may lack (files written before these were mapped): the card shows a dash.
-MAYBE_ABSENT = ("rank", "unit", "triage", "precedence", "transport", "category", "casualty_type")
-# What a Bundle written now may still lack: transport comes only with a 9-line request.
-NOT_IN_EVERY_BUNDLE = ("transport",)
-CASUALTY_CATEGORY = "https://medgen.example/fhir/CodeSystem/casualty-category"
+# FHIR-only jobs have cards too.
 
 
 @pytest.fixture
@@ -433,27 +413,9 @@ def test_a_fhir_only_job_has_cards(alice_client: Any, fhir_job: Job, done_job: J
         assert cards.qr_svg(record["id"]) in page
 
 
-def test_a_fhir_card_matches_the_json_card(fhir_job: Job, done_job: Job) -> None:
-    """Category and casualty type included, for every patient (KIA too)."""
-    output = fhir_job.outputs.get(name="patients.fhir.ndjson")
-    from_fhir = [cards.card(r) for r in cards.read_patients(output, 1, 300)]
-    from_json = [cards.card(r) for r in _records(done_job)]
-
-    assert [c["sequence"] for c in from_fhir] == list(range(1, 301))
-    for fhir_card, json_card in zip(from_fhir, from_json, strict=True):
-        for key, value in json_card.items():
-            if key in NOT_IN_EVERY_BUNDLE:
-                assert fhir_card[key] in (value, cards.DASH), key
-            else:
-                assert fhir_card[key] == value, key
-    types = {c["casualty_type"] for c in from_fhir}
-    assert types == {"KIA", "WIA", "DNBI"}
-
-
 def test_a_fhir_only_jobs_kia_card_shows_the_category(
     alice_client: Any, fhir_job: Job, done_job: Job
 ) -> None:
-    """A KIA has no Encounter and no handover: the category comes from its Conditions."""
     killed = [r for r in _records(done_job) if r["outcome"] == "KIA"][:3]
     assert killed
     for record in killed:
@@ -463,191 +425,3 @@ def test_a_fhir_only_jobs_kia_card_shows_the_category(
         text = _card_text(response.content.decode(), record["id"])
         label = {"battle_injury": "Battle injury"}[record["category"]]  # KIA: battle only
         assert f"Type KIA · {label}" in text
-
-
-def test_a_fhir_late_page_is_sought_too(fhir_job: Job, disk_reads: Reads) -> None:
-    output = fhir_job.outputs.get(name="patients.fhir.ndjson")
-    before, page_bytes = _page_cost(output, 289, 300, header_lines=0)
-    disk_reads.reset()
-
-    records = cards.read_patients(output, 289, 300)
-
-    assert [r["sequence"] for r in records] == list(range(289, 301))
-    assert disk_reads.bytes - page_bytes < before / 10
-
-
-def test_json_is_preferred_to_fhir(completed_job: Any) -> None:
-    job = completed_job(("fhir", "csv"))
-
-    assert cards._source(job).name == "patients.csv"
-
-
-def _bundle(*extra: dict[str, Any], patient: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A Bundle with what every FHIR output has carried, plus `extra` resources."""
-    blood_code = reference.people()["blood_group_codes"]["O+"]
-    resources = [
-        {
-            "resourceType": "Patient",
-            "id": "EX-AB12CD-0000042",
-            "identifier": [
-                {"system": "urn:medgen:patient-id", "value": "EX-AB12CD-0000042"},
-                {"system": "urn:medgen:service-number:EST", "value": "38712345"},
-            ],
-            "name": [{"use": "official", "family": "Tamm", "given": ["Kaarel"]}],
-            "address": [{"country": "EST"}],
-            **(patient or {}),
-        },
-        {
-            "resourceType": "Condition",
-            "code": {"coding": [{"code": "125670008", "display": "Foreign body"}]},
-            "bodySite": [{"text": "Left thigh"}],
-            "onsetDateTime": "2026-03-02T06:10:00Z",
-        },
-        {
-            "resourceType": "Observation",
-            "code": {"coding": [{"system": "http://loinc.org", "code": "882-1"}]},
-            "valueCodeableConcept": {"coding": [{"code": blood_code}]},
-        },
-        {
-            "resourceType": "Procedure",
-            "code": {"coding": [{"code": "20655006"}], "text": "Application of tourniquet"},
-            "performedDateTime": "2026-03-02T06:25:00Z",
-            "location": {"display": "Point of injury"},
-        },
-        *extra,
-    ]
-    return {
-        "resourceType": "Bundle",
-        "id": "EX-AB12CD-0000042",
-        "entry": [{"resource": r} for r in resources],
-    }
-
-
-def test_a_bundle_without_the_optional_elements_shows_dashes() -> None:
-    card = cards.card(card_fhir.record_from_bundle(_bundle()))
-
-    assert (card["id"], card["sequence"], card["name"]) == ("EX-AB12CD-0000042", 42, "TAMM, Kaarel")
-    assert (card["service_number"], card["nationality"], card["blood_group"]) == (
-        "38712345",
-        "EST",
-        "O+",
-    )
-    assert card["diagnosis"] == ["Foreign body — Left thigh"]
-    assert card["injury_time"] == "020610ZMAR26"
-    assert card["treatments"] == [
-        {
-            "time": "020625ZMAR26",
-            "after": "+0:15",
-            "facility": "POI",
-            "display": "Application of tourniquet",
-        }
-    ]
-    for field in MAYBE_ABSENT:
-        assert card[field] == cards.DASH, field
-    assert card["category"] == cards.DASH
-
-
-def test_a_bundle_with_rank_unit_triage_precedence_and_paperwork_shows_them() -> None:
-    """As written before Conditions carried the category: the handover's mechanism tells it."""
-    triage = {"coding": [{"system": "http://snomed.info/sct", "code": "273887006"}]}
-    bundle = _bundle(
-        {
-            "resourceType": "Encounter",
-            "priority": {
-                "coding": [{"code": "EM", "display": "emergency"}],
-                "text": "urgent_surgical",
-            },
-        },
-        # Re-triage on arrival comes later, and its Observation comes first here.
-        {
-            "resourceType": "Observation",
-            "code": triage,
-            "effectiveDateTime": "2026-03-02T07:00:00Z",
-            "valueCodeableConcept": {"text": "T1"},
-        },
-        {
-            "resourceType": "Observation",
-            "code": triage,
-            "effectiveDateTime": "2026-03-02T06:10:00Z",
-            "valueCodeableConcept": {"text": "T2"},
-        },
-        {
-            "resourceType": "ServiceRequest",
-            "note": [{"text": "1: 35T DS 1 2 | 2: x | 3: 1B | 4: A | 5: 1L | 6: N"}],
-        },
-        {
-            "resourceType": "Communication",
-            "payload": [
-                {"contentString": "A 24M | T 0610Z 2026-03-02 | M gunshot | I Foreign body | S …"}
-            ],
-        },
-        patient={
-            "extension": [
-                {
-                    "url": "https://medgen.example/fhir/StructureDefinition/rank",
-                    "valueCode": "OR-4",
-                },
-                {"url": "urn:medgen:unit", "valueString": "2nd Battalion (EST)"},
-            ]
-        },
-    )
-
-    card = cards.card(card_fhir.record_from_bundle(bundle))
-
-    assert (card["rank"], card["unit"]) == ("OR-4", "2nd Battalion (EST)")
-    assert (card["triage"], card["precedence"]) == ("T2", "B · Urgent surgical")
-    assert (card["transport"], card["category"], card["casualty_type"]) == (
-        "Litter",
-        "Battle injury",
-        "WIA",
-    )
-
-
-def _condition_of(category: str) -> dict[str, Any]:
-    """A Condition as the writer makes it: HL7's category, then MedGen's casualty category."""
-    return {
-        "resourceType": "Condition",
-        "category": [
-            {"coding": [{"code": "encounter-diagnosis"}]},
-            {"coding": [{"system": CASUALTY_CATEGORY, "code": category}]},
-        ],
-        "code": {"text": "Gastroenteritis"},
-    }
-
-
-def test_the_category_comes_from_the_conditions_before_any_handover() -> None:
-    handover = {
-        "resourceType": "Communication",
-        "payload": [{"contentString": "A 24M | T 0610Z 2026-03-02 | M gunshot | I … | S …"}],
-    }
-    bundle = _bundle(_condition_of("disease"), handover)
-
-    card = cards.card(card_fhir.record_from_bundle(bundle))
-
-    assert (card["category"], card["casualty_type"]) == ("Disease", "DNBI")
-
-
-def test_a_kia_bundle_shows_its_category_without_any_handover() -> None:
-    died = _bundle(
-        _condition_of("battle_injury"), patient={"deceasedDateTime": "2026-03-02T06:10:00Z"}
-    )
-
-    card = cards.card(card_fhir.record_from_bundle(died))
-
-    assert (card["casualty_type"], card["category"]) == ("KIA", "Battle injury")
-
-
-def test_an_unknown_casualty_category_code_shows_a_dash() -> None:
-    card = cards.card(card_fhir.record_from_bundle(_bundle(_condition_of("sunburn"))))
-
-    assert card["category"] == cards.DASH
-
-
-def test_a_bundle_of_a_death_before_any_role_is_a_kia() -> None:
-    died = _bundle(patient={"deceasedDateTime": "2026-03-02T06:10:00Z"})
-    died_of_wounds = _bundle(
-        {"resourceType": "Encounter"}, patient={"deceasedDateTime": "2026-03-02T09:00:00Z"}
-    )
-
-    assert cards.card(card_fhir.record_from_bundle(died))["casualty_type"] == "KIA"
-    assert cards.card(card_fhir.record_from_bundle(died_of_wounds))["casualty_type"] == cards.DASH

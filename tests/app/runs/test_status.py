@@ -116,3 +116,20 @@ def test_it_does_not_record_progress_for_a_job_it_no_longer_owns(make_job: Any) 
 
     assert progress.record(job, Job.Phase.GENERATING, 10, 300) is False
     assert Job.objects.get(pk=job.pk).done == 0
+
+
+def test_progress_is_written_at_most_every_interval_and_on_every_new_phase(
+    make_job: Any, settings: Any
+) -> None:
+    settings.MEDGEN_PROGRESS_INTERVAL = 3600
+    job = make_job(total_patients=400)
+    job.mark_running("worker-1")
+    recorder = progress.Recorder(job)
+
+    recorder(Job.Phase.GENERATING, 100, 400)
+    recorder(Job.Phase.GENERATING, 200, 400)  # within the interval: not written
+    assert Job.objects.get(pk=job.pk).done == 100
+
+    recorder(Job.Phase.WRITING, 400, 400)  # a new phase: written at once
+    stored = Job.objects.get(pk=job.pk)
+    assert (stored.phase, stored.done) == (Job.Phase.WRITING, 400)

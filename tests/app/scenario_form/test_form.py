@@ -308,6 +308,7 @@ def test_it_places_engine_issues_by_their_path(monkeypatch: pytest.MonkeyPatch) 
         generation.Issue("fronts[2].share", "must be a number"),
         generation.Issue("fronts", "front name 'North' is used twice"),
         generation.Issue("care.roles", "needs at least one of R1, R2, R3 in theatre"),
+        generation.Issue("mystery", "is not a key the form knows"),
     ]
 
     def reject(document: dict[str, Any]) -> None:
@@ -324,7 +325,10 @@ def test_it_places_engine_issues_by_their_path(monkeypatch: pytest.MonkeyPatch) 
     ]
     assert form.front_formset.forms[2].errors["share"] == ["Share % must be a number."]
     assert form.front_formset.non_form_errors() == ["Fronts: front name 'North' is used twice."]
-    assert "care.roles: needs at least one of R1, R2, R3 in theatre" in form.non_field_errors()
+    assert form.errors["care_roles"] == [
+        "Roles present needs at least one of R1, R2, R3 in theatre."
+    ]
+    assert "mystery: is not a key the form knows" in form.non_field_errors()
 
 
 # -- formsets: rows added, removed, left blank ------------------------------------------
@@ -456,12 +460,12 @@ def test_it_fills_the_fields_from_a_preset() -> None:
     assert ScenarioForm(initial=initial).preset_name == "battalion-exercise"
 
 
-def test_it_keeps_preset_settings_the_fields_do_not_show() -> None:
+def test_it_keeps_preset_settings_in_their_sections() -> None:
     form = bound(post_data("drone-front", total_patients="500"))
 
-    assert form.kept_settings == ["care chain timings"]
+    assert form.kept_settings == []  # every key of the preset has a field now
     document = form.scenario_document()
-    assert document["care"] == generation.load_preset("drone-front")["care"]
+    assert normalised(document)["care"] == normalised(generation.load_preset("drone-front"))["care"]
     assert document["total_patients"] == 500
 
 

@@ -1,0 +1,259 @@
+"""The scenario's less-used keys as fields: a plain table from engine paths to fields.
+
+Roles of care present, transit and holding windows, the share of women, the outcome
+probabilities and clinical detail. The page shows them in collapsed sections, each field
+with the engine's default and where that default comes from (docs/scenarios.md). A
+`capacity` section (issue 11) joins the table as one more `Section` with its settings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from jobs.scenario_form.fields import engine_defaults, fraction_of, plain_number, share_field
+
+ROLES = ("R1", "R2", "R3", "R4")
+ROLE_NAMES = {"R1": "Role 1", "R2": "Role 2", "R3": "Role 3", "R4": "Role 4"}
+LEGS = ("POI-R1", "R1-R2", "R2-R3", "R3-R4")
+HOLDING_ROLES = ("R1", "R2", "R3")
+PRECEDENCES = ("urgent", "urgent_surgical", "priority", "routine")
+PRECEDENCE_NAMES = {
+    "urgent": "urgent",
+    "urgent_surgical": "urgent surgical",
+    "priority": "priority",
+    "routine": "routine",
+}
+MAX_WINDOW_MINUTES = 60 * 24 * 60  # the engine's limit: 60 days
+SEPARATORS = re.compile(r"[\s,;/]+")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One field: the document path it fills, how it is shown, where its default is from."""
+
+    name: str  # the form field
+    path: tuple[str, ...]  # keys into the scenario document
+    label: str
+    kind: str  # "percent", "window", "roles" or "flag"
+    source: str
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    note: str
+    settings: tuple[Setting, ...]
+
+
+# Where each window's default comes from (CALIBRATION.md rows; docs/scenarios.md).
+TRANSIT_SOURCES = {
+    "POI-R1": "S6",
+    "R1-R2": "estimate inside F4's windows",
+    "R2-R3": "estimate inside F4's windows",
+    "R3-R4": "S6, F14",
+}
+HOLDING_SOURCE = "estimate, no sourced default: F19"
+
+
+def _window_settings(part: str, places: tuple[str, ...]) -> tuple[Setting, ...]:
+    return tuple(
+        Setting(
+            f"{part}_{place.lower().replace('-', '_')}_{precedence}",
+            ("care", part, place, precedence),
+            f"{place.replace('-', ' → ') if '-' in place else ROLE_NAMES[place]}, "
+            f"{PRECEDENCE_NAMES[precedence]}",
+            "window",
+            TRANSIT_SOURCES[place] if part == "transit" else HOLDING_SOURCE,
+        )
+        for place in places
+        for precedence in PRECEDENCES
+    )
+
+
+SECTIONS = (
+    Section(
+        "roles",
+        "Roles of care present",
+        "A role left out is skipped: its legs are flown as one, and its outcomes move to the "
+        "nearest role present.",
+        (Setting("care_roles", ("care", "roles"), "Roles present", "roles", "all four"),),
+    ),
+    Section(
+        "transit",
+        "Transit times by precedence",
+        "Minutes from leaving one role to arriving at the next: min, most likely, max "
+        "(or min and max).",
+        _window_settings("transit", LEGS),
+    ),
+    Section(
+        "holding",
+        "Holding times by precedence",
+        "Minutes spent at a role before moving on: min, most likely, max (or min and max).",
+        _window_settings("holding", HOLDING_ROLES),
+    ),
+    Section(
+        "people",
+        "Casualties",
+        "",
+        (
+            Setting(
+                "female_share",
+                ("demographics", "female_share"),
+                "Women among casualties %",
+                "percent",
+                "S9: 2-10 %",
+            ),
+        ),
+    ),
+    Section(
+        "outcomes",
+        "Outcome probabilities",
+        "",
+        (
+            Setting(
+                "kia_probability",
+                ("outcomes", "kia_probability"),
+                "Killed in action %",
+                "percent",
+                "S5",
+            ),
+            Setting(
+                "mascal_kia_probability",
+                ("outcomes", "mascal_kia_probability"),
+                "Killed in action in a mass-casualty event %",
+                "percent",
+                "S8",
+            ),
+        ),
+    ),
+    Section(
+        "clinical",
+        "Clinical detail",
+        "Treatments, vital signs, re-triage, ATMIST handovers and 9-line requests in every "
+        "record; without them generation is about 2.5 times faster and a third of the size.",
+        (
+            Setting(
+                "clinical_detail",
+                ("clinical_detail",),
+                "Include clinical detail",
+                "flag",
+                "on",
+            ),
+        ),
+    ),
+    # Capacity of care (issue 11): one more Section here, its settings in the same table.
+)
+SETTINGS = tuple(setting for section in SECTIONS for setting in section.settings)
+# Engine issue paths -> fields (the form's FIELD_OF_PATH takes these in).
+FIELD_OF_PATH = {".".join(setting.path): setting.name for setting in SETTINGS}
+DOCUMENT_KEYS = frozenset(setting.path[0] for setting in SETTINGS)
+
+
+def setting_fields() -> dict[str, forms.Field]:
+    """A fresh field for every setting, its default and source in its help text."""
+    return {setting.name: _field(setting) for setting in SETTINGS}
+
+
+def _field(setting: Setting) -> forms.Field:
+    default = shown_value(setting, lookup(engine_defaults(), setting.path))
+    if setting.kind == "roles":
+        return forms.MultipleChoiceField(
+            label=setting.label,
+            choices=[(role, ROLE_NAMES[role]) for role in ROLES],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": "Keep at least one role of care."},
+            help_text=f"Default: {setting.source}.",
+        )
+    if setting.kind == "flag":
+        return forms.BooleanField(label=setting.label, required=False, help_text="Default: on.")
+    if setting.kind == "percent":
+        return share_field(
+            setting.label,
+            required_message=f"Enter the {setting.label.removesuffix(' %').lower()} share.",
+            help_text=f"Default {default} % ({setting.source}).",
+        )
+    return WindowField(
+        label=setting.label,
+        max_length=60,
+        help_text=f"Default {default} ({setting.source}).",
+        error_messages={"required": "Enter the minutes, e.g. 10 30 75."},
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class WindowField(forms.CharField):
+    """Minutes typed as `10 30 75` (min, most likely, max) or `10 75` (min, max)."""
+
+    # A window is a list of minutes, not the text CharField.to_python promises.
+    def to_python(self, value: Any) -> list[int | float] | None:  # type: ignore[override]
+        text = super().to_python(value)
+        return parse_window(text) if text else None
+
+
+def lookup(document: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = document
+    for key in path:
+        value = value[key]
+    return value
+
+
+def shown_value(setting: Setting, value: Any) -> Any:
+    """A document value as its field shows it."""
+    if setting.kind == "percent":
+        return plain_number(Decimal(str(value)) * 100)
+    if setting.kind == "window":
+        return " ".join(plain_number(minutes) for minutes in value)
+    return list(value) if setting.kind == "roles" else value
+
+
+def initial_for(document: Mapping[str, Any]) -> dict[str, Any]:
+    """Each setting's initial value: the document's where it has one, else the default."""
+    defaults = engine_defaults()
+    initial = {}
+    for setting in SETTINGS:
+        try:
+            value = lookup(document, setting.path)
+        except (KeyError, TypeError):
+            value = lookup(defaults, setting.path)
+        initial[setting.name] = shown_value(setting, value)
+    return initial
+
+
+def parse_window(text: str) -> list[int | float]:
+    """`10 30 75` or `10 75` (minutes) -> [10, 30, 75] / [10, 75]."""
+    parts = [part for part in SEPARATORS.split(text.strip()) if part]
+    try:
+        numbers = [Decimal(part) for part in parts]
+    except InvalidOperation:
+        raise ValidationError("Enter two or three numbers of minutes, e.g. 10 30 75.") from None
+    if len(numbers) not in (2, 3) or any(not n.is_finite() for n in numbers):
+        raise ValidationError("Enter two or three numbers of minutes, e.g. 10 30 75.")
+    if any(n < 0 or n > MAX_WINDOW_MINUTES for n in numbers):
+        raise ValidationError(f"Minutes must be between 0 and {MAX_WINDOW_MINUTES:,}.")
+    return [int(n) if n == n.to_integral_value() else float(n) for n in numbers]
+
+
+def document_part(cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    """The document keys these settings fill, from the cleaned values present."""
+    document: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if cleaned.get(setting.name) is None:
+            continue  # rejected: the form shows why, the engine's default stands in
+        value = cleaned[setting.name]
+        if setting.kind == "percent":
+            value = fraction_of(value)
+        elif setting.kind == "roles":
+            value = [role for role in ROLES if role in value]
+        place = document
+        for key in setting.path[:-1]:
+            place = place.setdefault(key, {})
+        place[setting.path[-1]] = value
+    return document
