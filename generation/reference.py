@@ -48,13 +48,13 @@ def clinical() -> dict[str, Any]:
 @cache
 def climate() -> dict[str, Any]:
     """Disease and non-battle injury by climate, season and sex; NBI mechanisms."""
-    return _load_json("climate.json")  # type: ignore[no-any-return]
+    return _load_json("climate.json")
 
 
 @cache
 def cbrn() -> dict[str, Any]:
     """CBRN agents: mechanism, lethality, triage, incubation, conditions, treatments."""
-    return _load_json("cbrn.json")  # type: ignore[no-any-return]
+    return _load_json("cbrn.json")
 
 
 @cache
@@ -71,7 +71,7 @@ def nations() -> dict[str, Any]:
 def names(nation: str) -> dict[str, Any]:
     """Given and family names of a nation, with frequencies (data/names/, built once by
     scripts/build_names.py from Faker's and Mimesis's locale data)."""
-    return _load_json(f"names/{nation}.json")  # type: ignore[no-any-return]
+    return _load_json(f"names/{nation}.json")
 
 
 @cache

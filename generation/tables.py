@@ -111,11 +111,7 @@ class Tables:
     clinical: ClinicalTables
     physiology: PhysiologyTables
     kia_minutes: Choice[tuple[int, int]]
-<<<<<<< HEAD
-    blood_group_codes: dict[str, Coded]
     cbrn: CbrnTables
-=======
->>>>>>> main
     unit_branches: tuple[str, ...]
     naval_unit_branches: tuple[str, ...]
 
@@ -205,11 +201,7 @@ def compile_tables(scenario: Scenario) -> Tables:
         kia_minutes=Choice.of(
             [((lo, hi), p) for lo, hi, p in reference.care()["kia"]["time_of_death_minutes"]]
         ),
-<<<<<<< HEAD
-        blood_group_codes=_blood_group_codes(),
         cbrn=cbrn,
-=======
->>>>>>> main
         unit_branches=tuple(reference.people()["unit_branches"]),
         naval_unit_branches=tuple(reference.people()["naval_unit_branches"]),
     )

@@ -330,14 +330,7 @@ class Validator:
         shares = self.share_sum("fronts", {f.name: f.share for f in valid})
         if shares is None:
             return None
-<<<<<<< HEAD
-        return tuple(
-            Front(f.name, shares[f.name], f.nationalities, f.area)  # type: ignore[union-attr]
-            for f in fronts
-        )
-=======
-        return tuple(Front(f.name, shares[f.name], f.nationalities) for f in valid)
->>>>>>> main
+        return tuple(Front(f.name, shares[f.name], f.nationalities, f.area) for f in valid)
 
     def front(self, path: str, raw: Any) -> Front | None:
         if not isinstance(raw, Mapping):
