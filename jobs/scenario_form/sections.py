@@ -179,7 +179,7 @@ SECTIONS = (
                 "choice",
                 "derived from the fronts' latitudes and the environment",
                 (
-                    ("", "From the fronts and environment"),
+                    ("", "Automatic"),
                     *((c, c.capitalize()) for c in generation.scenario.CLIMATES),
                 ),
             ),
