@@ -33,6 +33,8 @@ def draw_injury(
 ) -> Drawn:
     """(killed, mechanism, severity band, conditions, region, physiology at injury, triage,
     precedence, disposition), drawn in the record's order (records._Factory.record)."""
+    if category == BATTLE and warfare == tables.cbrn.warfare:
+        kia_probability = tables.cbrn.kia  # a CBRN attack kills by its agent
     killed = category == BATTLE and rng.random() < kia_probability
     if category == NON_BATTLE:
         mechanism, band, conditions, region = injuries.non_battle_injury(rng, tables)

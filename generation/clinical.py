@@ -9,12 +9,10 @@ it never changes who lives or where they go. Rules and physiology are data in
 from __future__ import annotations
 
 import random
-import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from generation import reference
-from generation.fastops import zero_padded
+from generation import grids, reference
 
 Stay = tuple[str, int, int]  # facility, start, end (seconds after scenario start)
 Treatment = tuple[int, str, str, str]  # time, facility, code, display
@@ -64,12 +62,8 @@ class ClinicalTables:
     improvement: float
     medevac: dict[str, Any]
     nine_line: NineLineTables
-    grid_zones: tuple[str, ...]
-    square_letters: str
+    front_areas: dict[str, grids.Pickup]  # front name -> where its pickups are drawn
     _applicable: dict[tuple[str, str, frozenset[str]], tuple[Rule, ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-    _front_areas: dict[str, tuple[str, int, int]] = field(
         default_factory=dict, repr=False, compare=False
     )
     _site_tags: dict[tuple[str, str, bool], frozenset[str]] = field(
@@ -100,31 +94,26 @@ class ClinicalTables:
             found = self._site_tags[key] = frozenset(tags)
         return found
 
-    def front_area(self, front: str) -> tuple[str, int, int]:
-        """`_front_area` of a front, memoised per front name."""
-        area = self._front_areas.get(front)
-        if area is None:
-            area = _front_area(front, self.grid_zones, self.square_letters)
-            self._front_areas[front] = area
-        return area
 
-
-def compile_clinical() -> ClinicalTables:
+def compile_clinical(front_areas: dict[str, grids.Area]) -> ClinicalTables:
     data = reference.clinical()
+    cbrn = reference.cbrn()  # CBRN conditions' tags and treatments, kept beside the agents
     terms = reference.snomed_terms()
     physiology = data["physiology"]
+    condition_tags = {**data["condition_tags"], **cbrn["condition_tags"]}
     return ClinicalTables(
-        condition_tags={code: frozenset(tags) for code, tags in data["condition_tags"].items()},
+        condition_tags={
+            code: frozenset(tags) for code, tags in condition_tags.items() if code[0] != "_"
+        },
         rules={
-            role: tuple(_rule(r, terms) for r in rules)
+            role: tuple(_rule(r, terms) for r in rules + cbrn["treatments"].get(role, []))
             for role, rules in data["treatments"].items()
         },
         site_regions=_site_regions(),
         improvement=physiology["improvement_per_role"],
         medevac=data["medevac"],
         nine_line=_nine_line_tables(data["medevac"]),
-        grid_zones=tuple(data["medevac"]["grid_zones"]),
-        square_letters=data["medevac"]["square_letters"],
+        front_areas={name: grids.Pickup(area) for name, area in front_areas.items()},
     )
 
 
@@ -253,15 +242,5 @@ _TRANSIT_SPAN = 0.05 - 0.0
 
 
 def grid_reference(rng: random.Random, clinical: ClinicalTables, front: str) -> str:
-    """An MGRS pickup point inside the front's 30 km box (the box is fixed per front)."""
-    zone_square, east, north = clinical.front_area(front)
-    r = rng.random
-    easting = zero_padded(east + int(r() * 30_000), 5)
-    return f"{zone_square} {easting} {zero_padded(north + int(r() * 30_000), 5)}"
-
-
-def _front_area(front: str, zones: tuple[str, ...], letters: str) -> tuple[str, int, int]:
-    """Zone + 100 km square and the box's south-west corner, derived from the name only."""
-    key = zlib.crc32(front.encode())
-    square = letters[(key >> 4) % len(letters)] + letters[(key >> 9) % len(letters)]
-    return f"{zones[key % len(zones)]} {square}", (key >> 13) % 60_000, (key >> 3) % 60_000
+    """An MGRS pickup point spread over the front's area."""
+    return clinical.front_areas[front].grid(rng)

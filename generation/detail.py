@@ -81,6 +81,8 @@ def clinical_detail(
     playback, the treatments given and when each 9-line request was sent (seconds)."""
     ct = tables.clinical
     tags = clinical.patient_tags(ct, casualty.conditions, casualty.category)
+    if casualty.mechanism == tables.cbrn.mechanism and tables.cbrn.warfare >= 0:
+        tags = tags | tables.cbrn.tags  # the agent's own treatments (autoinjector, ...)
     severity = "T1" if casualty.triage == "DEAD" else casualty.triage
     given = clinical.treatments(rng, ct, tags, severity, clinical.stays(timeline))
     given_times = [clock.iso(when) for when, _, _, _ in given]

@@ -26,6 +26,8 @@ def battle_injury(
     triage = "DEAD" if killed else pick(tables.battle_triage[warfare], r)
     severity = "T1" if triage in ("DEAD", "T4") else triage
     region = pick(tables.regions, r)
+    if warfare == tables.cbrn.warfare:
+        return mechanism, triage, cbrn_conditions(rng, tables, severity, region), region
     conditions = [
         _condition(rng, tables, tables.battle_conditions[(mechanism, region, severity)], region)
     ]
@@ -40,6 +42,28 @@ def battle_injury(
     if secondary and rng.random() < tables.battle_secondary_probability:
         conditions.append(_condition(rng, tables, tables.battle_secondary, region))
     return mechanism, triage, conditions, region
+
+
+def cbrn_conditions(
+    rng: random.Random, tables: Tables, severity: str, region: str
+) -> list[dict[str, Any]]:
+    """The agent's conditions for a casualty of this severity: each one present with its
+    own probability (the first, the exposure or the disease itself, always)."""
+    r = rng.random
+    conditions = []
+    for (code, display), site, from_region, probability in tables.cbrn.conditions[severity]:
+        if probability < 1.0 and r() >= probability:
+            continue
+        if from_region:
+            site = pick(tables.sites[region], r)
+        conditions.append(
+            {
+                "code": code,
+                "display": display,
+                "body_site": {"code": site[0], "display": site[1]} if site else None,
+            }
+        )
+    return conditions
 
 
 def non_battle_injury(
@@ -62,11 +86,17 @@ def non_battle_injury(
             [_condition(rng, tables, tables.cold[triage], "other")],
             "other",
         )
-    mechanism = pick(tables.non_battle_mechanisms, rng.random)
-    return mechanism, triage, [_condition(rng, tables, tables.non_battle[triage], "other")], "other"
+    condition = _condition(rng, tables, tables.non_battle[triage], "other")
+    # The injury decides how it happened: whiplash in a vehicle, a sprain at sport.
+    mechanisms = tables.nbi_mechanisms.get(condition["code"], tables.non_battle_mechanisms)
+    mechanism = pick(mechanisms, rng.random)
+    return mechanism, triage, [condition], "other"
 
 
-def disease(rng: random.Random, tables: Tables) -> tuple[str, str, list[dict[str, Any]], str]:
+def disease(
+    rng: random.Random, tables: Tables, female: bool = False
+) -> tuple[str, str, list[dict[str, Any]], str]:
+    """An illness from the theatre's table for the casualty's sex."""
     triage = pick(tables.dnbi_triage["disease"], rng.random)
     if rng.random() < tables.psychiatric_share:
         return (
@@ -75,7 +105,8 @@ def disease(rng: random.Random, tables: Tables) -> tuple[str, str, list[dict[str
             [_condition(rng, tables, tables.psychiatric[triage], "other")],
             "other",
         )
-    return "illness", triage, [_condition(rng, tables, tables.disease[triage], "other")], "other"
+    table = tables.disease_by_sex[1 if female else 0]
+    return "illness", triage, [_condition(rng, tables, table[triage], "other")], "other"
 
 
 def precedence(

@@ -36,6 +36,8 @@ COMPILED = (
     "generation/clinical.py",
     "generation/paperwork.py",
     "generation/people.py",
+    "generation/grids.py",
+    "generation/alias.py",
     "generation/injuries.py",
     "generation/journey.py",
     "generation/capacity.py",

@@ -23,14 +23,26 @@ def person(rng: random.Random, tables: Tables, nation: Nation, injury_day: date)
     r = rng.random
     female = r() < tables.scenario.female_share
     sex = 1 if female else 0
-    family = int(r() * len(nation.family[0]))
-    age = pick(tables.ages, r)
-    given = nation.given[sex]
-    name = {"given": given[int(r() * len(given))], "family": nation.family[sex][family]}
+    rank = pick(tables.ranks, r)  # the exposure-weighted pyramid, then an age fitting it
+    age = pick(tables.ages_by_rank[rank], r)
+    names, weights = nation.given[sex], nation.given_weights[sex]
+    given = names[weights.draw(r)]
+    # No draw at all where a nation never has a second name (most have no second family
+    # name): a draw that cannot change anything only costs time.
+    if nation.second_given > 0.0 and r() < nation.second_given:
+        second = names[weights.draw(r)]
+        if second != given:
+            given = given + " " + second
+    forms = nation.family[sex]
+    family = forms[nation.family_weights.draw(r)]
+    if nation.second_family > 0.0 and r() < nation.second_family:
+        second = forms[nation.family_weights.draw(r)]
+        if second != family:
+            family = family + " " + second
+    name = {"given": given, "family": family}
     born = birth_date(rng, injury_day, age)
     blood_group = pick(nation.blood_groups, r)
     number = service_number(rng, _template(nation.service_number))
-    rank = pick(tables.ranks_by_age[age], r)
     return name, "female" if female else "male", born, age, blood_group, number, rank
 
 

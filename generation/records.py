@@ -139,9 +139,14 @@ class _Factory:
         kia_probability = self.mascal_kia_probability if mascal else self.kia_probability
         category_name = injuries.CATEGORY_NAMES[category]
         care = plan.care
+        cbrn = category == BATTLE and warfare == tables.cbrn.warfare
         if care is None:
+            if cbrn:  # a CBRN attack kills by its agent, not by the battle rate
+                kia_probability = tables.cbrn.kia
             killed = category == BATTLE and rng.random() < kia_probability
-            mechanism, band, conditions, region = self._injury(rng, category, warfare, killed)
+            mechanism, band, conditions, region = self._injury(
+                rng, category, warfare, killed, sex == "female"
+            )
             # The drawn severity band chose the wounds and decides the course; the triage
             # a medic would give is read off the physiology those wounds produce.
             injury = (
@@ -150,10 +155,18 @@ class _Factory:
             triage = "DEAD" if injury is None else injury.triage
             precedence = injuries.precedence(tables, triage, region, category, conditions)
             disposition = injuries.disposition(tables, conditions)
+            onset = t0
+            incubation = tables.cbrn.incubation
+            if cbrn and incubation is not None:  # a biological agent: ill days later
+                onset = t0 + int(journey.triangular(rng.random, incubation) * 3600)
             timeline, outcome, facility, when = self._journey(
-                rng, killed, category_name, band, precedence, t0, disposition
+                rng, killed, category_name, band, precedence, onset, disposition
             )
+            if onset != t0:  # exposed at the release, in care only once ill
+                timeline[0] = (t0, "POI", "injury")
         else:  # the capacity pass drew the same from this stream and made the journey
+            # (with capacity, sex-specific diseases and biological incubation are not drawn:
+            # the pass draws care needs without the record's name and sex)
             care_rng = self.care_rng
             care_rng.seed(care_seed(self.seed_base, index))
             drawn = draw_injury(care_rng, tables, category, warfare, kia_probability)
@@ -266,10 +279,10 @@ class _Factory:
         return journey.journey(rng, self.tables, category, band, precedence, t0, disposition)
 
     def _injury(
-        self, rng: random.Random, category: int, warfare: int, killed: bool
+        self, rng: random.Random, category: int, warfare: int, killed: bool, female: bool
     ) -> tuple[str, str, list[dict[str, Any]], str]:
         if category == NON_BATTLE:
             return injuries.non_battle_injury(rng, self.tables)
         if category == DISEASE:
-            return injuries.disease(rng, self.tables)
+            return injuries.disease(rng, self.tables, female)
         return injuries.battle_injury(rng, self.tables, warfare, killed)

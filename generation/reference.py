@@ -46,6 +46,18 @@ def clinical() -> dict[str, Any]:
 
 
 @cache
+def climate() -> dict[str, Any]:
+    """Disease and non-battle injury by climate, season and sex; NBI mechanisms."""
+    return _load_json("climate.json")
+
+
+@cache
+def cbrn() -> dict[str, Any]:
+    """CBRN agents: mechanism, lethality, triage, incubation, conditions, treatments."""
+    return _load_json("cbrn.json")
+
+
+@cache
 def physiology() -> dict[str, Any]:
     return _load_json("physiology.json")
 
@@ -53,6 +65,13 @@ def physiology() -> dict[str, Any]:
 @cache
 def nations() -> dict[str, Any]:
     return _load_json("nations.json")
+
+
+@cache
+def names(nation: str) -> dict[str, Any]:
+    """Given and family names of a nation, with frequencies (data/names/, built once by
+    scripts/build_names.py from Faker's and Mimesis's locale data)."""
+    return _load_json(f"names/{nation}.json")
 
 
 @cache
@@ -109,6 +128,8 @@ def warm() -> None:
         people,
         conditions,
         clinical,
+        cbrn,
+        climate,
         physiology,
         nations,
         snomed_terms,

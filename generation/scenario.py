@@ -29,6 +29,20 @@ WARFARE_TYPES = (
 INTENSITIES = ("low", "medium", "high", "extreme")
 TEMPOS = ("sustained", "escalating", "surge", "declining", "intermittent")
 SPECIAL_EVENT_TYPES = ("offensive", "ambush", "mass_casualty")
+# The agent of the cbrn warfare type (generation/data/cbrn.json).
+CBRN_AGENTS = (
+    "nerve",
+    "blister",
+    "choking",
+    "blood",
+    "anthrax",
+    "plague",
+    "botulism",
+    "smallpox",
+    "radiological",
+)
+DEFAULT_CBRN_AGENT = "nerve"
+CLIMATES = ("temperate", "cold", "arid", "tropical")
 CATEGORIES = ("battle_injury", "non_battle_injury", "disease")
 CATEGORY_LABELS = {
     "battle_injury": "Battle injury",
@@ -41,6 +55,12 @@ TRANSIT_LEGS = ("POI-R1", "R1-R2", "R2-R3", "R3-R4")
 HOLDING_ROLES = ("R1", "R2", "R3")
 DEFAULT_INJURY_MIX = {"battle_injury": 0.55, "non_battle_injury": 0.12, "disease": 0.33}
 DEFAULT_FRONTS = [{"name": "Main", "share": 1, "nationalities": {"USA": 1}}]
+# Where a front without an `area` lies: around the Grafenwöhr training area (Bavaria),
+# the n-th such front 60 km further east than the one before, each 15 km in radius.
+DEFAULT_AREA_CENTRE = (49.70, 11.90)
+DEFAULT_AREA_STEP_EAST_KM = 60.0
+DEFAULT_AREA_RADIUS_KM = 15.0
+MAX_AREA_RADIUS_KM = 200.0
 TOP_LEVEL_KEYS = frozenset(
     {
         "name",
@@ -62,6 +82,8 @@ TOP_LEVEL_KEYS = frozenset(
         "outcomes",
         "clinical_detail",
         "capacity",
+        "cbrn_agent",
+        "climate",
     }
 )
 CAPACITY_ROLES = ("R1", "R2", "R3")
@@ -102,6 +124,9 @@ class Front:
     name: str
     share: float
     nationalities: tuple[tuple[str, float], ...]
+    # Where its casualties are picked up: latitude and longitude of the centre (WGS84
+    # degrees) and radius (km). 9-line grids lie inside it.
+    area: tuple[float, float, float] = (*DEFAULT_AREA_CENTRE, DEFAULT_AREA_RADIUS_KM)
 
 
 @dataclass(frozen=True)
@@ -179,6 +204,8 @@ class Scenario:
     kia_probability: float
     mascal_kia_probability: float
     clinical_detail: bool = True
+    cbrn_agent: str = DEFAULT_CBRN_AGENT
+    climate: str = "temperate"  # temperate, cold, arid or tropical (generation/climate.py)
     name: str = ""
     title: str = ""
     description: str = ""
@@ -202,7 +229,16 @@ class Scenario:
             ],
             "environment": list(self.environment),
             "fronts": [
-                {"name": f.name, "share": f.share, "nationalities": dict(f.nationalities)}
+                {
+                    "name": f.name,
+                    "share": f.share,
+                    "nationalities": dict(f.nationalities),
+                    "area": {
+                        "latitude": f.area[0],
+                        "longitude": f.area[1],
+                        "radius_km": f.area[2],
+                    },
+                }
                 for f in self.fronts
             ],
             "injury_mix": dict(self.injury_mix),
@@ -217,6 +253,8 @@ class Scenario:
                 "mascal_kia_probability": self.mascal_kia_probability,
             },
             "clinical_detail": self.clinical_detail,
+            "cbrn_agent": self.cbrn_agent,
+            "climate": self.climate,
         }
         if self.capacity is not None:  # absent otherwise: such manifests stay as they were
             document["capacity"] = self.capacity.to_dict()

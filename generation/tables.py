@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
-from generation import reference
+from generation import climate, reference
+from generation.alias import Alias, alias_of
 from generation.choice import Choice
 from generation.clinical import ClinicalTables, compile_clinical
 from generation.physiology import PhysiologyTables, compile_physiology
@@ -29,9 +31,31 @@ ConditionOption = tuple[Coded, Coded | None, bool]  # condition, site, site draw
 class Nation:
     code: str
     given: tuple[tuple[str, ...], tuple[str, ...]]  # male, female
-    family: tuple[tuple[str, ...], tuple[str, ...]]  # parallel male, female forms
+    given_weights: tuple[Alias, Alias]  # draws an index into `given`, by frequency
+    family: tuple[tuple[str, ...], tuple[str, ...]]  # parallel masculine, feminine forms
+    family_weights: Alias  # draws an index into both `family` forms
+    second_given: float  # share whose record carries a second given name
+    second_family: float  # share with two family names (Spanish, Portuguese custom)
     service_number: str
     blood_groups: Choice[str]
+
+
+# A CBRN condition: (code, display), body site (None: systemic), site drawn from the wound
+# region, probability of being present.
+CbrnCondition = tuple[Coded, Coded | None, bool, float]
+
+
+@dataclass(frozen=True)
+class CbrnTables:
+    """The scenario's CBRN agent, for casualties of the cbrn warfare type."""
+
+    warfare: int  # index of the cbrn warfare type in the scenario, -1 without one
+    agent: str
+    mechanism: str
+    kia: float
+    incubation: Triangle | None  # hours; biological agents only
+    conditions: dict[str, tuple[CbrnCondition, ...]]  # by severity T1-T3
+    tags: frozenset[str]  # added to a CBRN casualty's clinical tags
 
 
 @dataclass(frozen=True)
@@ -48,8 +72,8 @@ class Tables:
     front_names: tuple[str, ...]
     front_nations: tuple[Choice[str], ...]
     nations: dict[str, Nation]
-    ages: Choice[int]
-    ranks_by_age: dict[int, Choice[str]]
+    ranks: Choice[str]
+    ages_by_rank: dict[str, Choice[int]]
     regions: Choice[str]
     sites: dict[str, Choice[Coded]]
     battle_conditions: dict[tuple[str, str, str], Choice[ConditionOption]]
@@ -58,11 +82,13 @@ class Tables:
     secondary_mechanisms: frozenset[str]
     non_battle: dict[str, Choice[ConditionOption]]
     non_battle_mechanisms: Choice[str]
+    nbi_mechanisms: dict[str, Choice[str]]  # condition code -> its mechanisms
     heat: dict[str, Choice[ConditionOption]] | None
     cold: dict[str, Choice[ConditionOption]] | None
     heat_share: float
     cold_share: float
-    disease: dict[str, Choice[ConditionOption]]
+    disease: dict[str, Choice[ConditionOption]]  # men (see disease_by_sex)
+    disease_by_sex: tuple[dict[str, Choice[ConditionOption]], dict[str, Choice[ConditionOption]]]
     psychiatric: dict[str, Choice[ConditionOption]]
     psychiatric_share: float
     outcomes: dict[tuple[str, str], Choice[str]]
@@ -85,6 +111,7 @@ class Tables:
     clinical: ClinicalTables
     physiology: PhysiologyTables
     kia_minutes: Choice[tuple[int, int]]
+    cbrn: CbrnTables
     unit_branches: tuple[str, ...]
     naval_unit_branches: tuple[str, ...]
 
@@ -95,7 +122,8 @@ def compile_tables(scenario: Scenario) -> Tables:
     names = tuple(name for name, _ in scenario.warfare)
     night = _night_shift(scenario)
     conditions = reference.conditions()
-    clinical = compile_clinical()
+    cbrn = _cbrn(scenario, names)
+    clinical = compile_clinical({f.name: f.area for f in scenario.fronts})
     disposition = reference.care()["disposition"]
     outcomes = _outcomes()
     rtd_stay = {
@@ -106,27 +134,48 @@ def compile_tables(scenario: Scenario) -> Tables:
         warfare_names=names,
         warfare_hours=tuple(_hours(war["types"][n]["hours"], night) for n in names),
         dnbi_hours=_hours(war["dnbi_hours"], 0.0),
-        mechanisms=tuple(Choice.of(war["types"][n]["mechanisms"]) for n in names),
-        battle_triage=tuple(Choice.of(war["types"][n]["triage"]) for n in names),
+        mechanisms=tuple(
+            Choice.of({cbrn.mechanism: 1.0} if n == "cbrn" else war["types"][n]["mechanisms"])
+            for n in names
+        ),
+        battle_triage=tuple(
+            Choice.of(_cbrn_agent(scenario)["triage"] if n == "cbrn" else war["types"][n]["triage"])
+            for n in names
+        ),
         dnbi_triage={k: Choice.of(v) for k, v in conditions["triage"].items() if k[0] != "_"},
         front_names=tuple(f.name for f in scenario.fronts),
         front_nations=tuple(Choice.of(list(f.nationalities)) for f in scenario.fronts),
         nations=_nations(scenario),
-        ages=_ages(),
-        ranks_by_age=_ranks_by_age(),
+        ranks=_ranks(),
+        ages_by_rank=_ages_by_rank(),
         regions=Choice.of(conditions["regions"]),
         sites={region: Choice.of(_coded_weights(s)) for region, s in conditions["sites"].items()},
         battle_conditions=_battle_conditions(conditions),
         battle_secondary=_options(conditions["battle_secondary"]["conditions"]),
         battle_secondary_probability=conditions["battle_secondary"]["probability"],
         secondary_mechanisms=frozenset(conditions["battle_secondary"]["mechanisms"]),
-        non_battle=_by_severity(conditions["non_battle"]),
+        non_battle=_theatre_tables(scenario, "non_battle", False),
         non_battle_mechanisms=Choice.of(conditions["non_battle"]["mechanisms"]),
+        nbi_mechanisms={
+            code: Choice.of(weights)
+            for code, weights in reference.climate()["nbi_mechanisms"].items()
+            if code[0] != "_"
+        },
         heat=_by_severity(conditions["environmental"]["heat"]),
         cold=_by_severity(conditions["environmental"]["cold"]),
-        heat_share=_environment_max(scenario, "heat_injury_share"),
-        cold_share=_environment_max(scenario, "cold_injury_share"),
-        disease=_by_severity(conditions["disease"]),
+        heat_share=max(
+            _environment_max(scenario, "heat_injury_share"),
+            climate.environmental_share("heat", scenario.climate, climate.season(scenario)),
+        ),
+        cold_share=max(
+            _environment_max(scenario, "cold_injury_share"),
+            climate.environmental_share("cold", scenario.climate, climate.season(scenario)),
+        ),
+        disease=_theatre_tables(scenario, "disease", False),
+        disease_by_sex=(
+            _theatre_tables(scenario, "disease", False),
+            _theatre_tables(scenario, "disease", True),
+        ),
         psychiatric=_by_severity(conditions["disease"]["psychiatric"]),
         psychiatric_share=conditions["disease"]["psychiatric_share"],
         outcomes=outcomes,
@@ -152,6 +201,7 @@ def compile_tables(scenario: Scenario) -> Tables:
         kia_minutes=Choice.of(
             [((lo, hi), p) for lo, hi, p in reference.care()["kia"]["time_of_death_minutes"]]
         ),
+        cbrn=cbrn,
         unit_branches=tuple(reference.people()["unit_branches"]),
         naval_unit_branches=tuple(reference.people()["naval_unit_branches"]),
     )
@@ -206,60 +256,99 @@ def _environment_max(scenario: Scenario, key: str) -> float:
 
 
 def _nations(scenario: Scenario) -> dict[str, Nation]:
+    used = {code for front in scenario.fronts for code, _ in front.nationalities}
+    return {code: _nation(code) for code in sorted(used)}
+
+
+@cache
+def _nation(code: str) -> Nation:
+    """A nation's compiled tables; the same for every scenario, so built once."""
     data = reference.nations()
     groups = reference.people()["blood_groups"]
-    used = {code for front in scenario.fronts for code, _ in front.nationalities}
-    return {
-        code: Nation(
-            code=code,
-            given=(
-                tuple(data[code]["given_names"]["male"]),
-                tuple(data[code]["given_names"]["female"]),
-            ),
-            family=(
-                tuple(data[code]["family_names"]["male"]),
-                tuple(data[code]["family_names"]["female"]),
-            ),
-            service_number=data[code]["service_number"],
-            blood_groups=Choice.of(groups.get(code, groups["*"])),
-        )
-        for code in sorted(used)
-    }
+    names = reference.names(code)
+    male, female, family = names["given"]["male"], names["given"]["female"], names["family"]
+    return Nation(
+        code=code,
+        given=(tuple(n for n, _ in male), tuple(n for n, _ in female)),
+        given_weights=(alias_of([w for _, w in male]), alias_of([w for _, w in female])),
+        family=(tuple(m for m, _, _ in family), tuple(f for _, f, _ in family)),
+        family_weights=alias_of([w for _, _, w in family]),
+        second_given=float(names["second_given_share"]),
+        second_family=float(names["second_family_share"]),
+        service_number=data[code]["service_number"],
+        blood_groups=Choice.of(groups.get(code, groups["*"])),
+    )
 
 
-def _ages() -> Choice[int]:
-    """Discrete ages from a shifted lognormal, truncated to [min, max]."""
+def _age_profile() -> dict[int, float]:
+    """Casualty ages from a shifted lognormal, truncated to [min, max]."""
     spec = reference.people()["age"]
     mu, sigma, shift = math.log(spec["median_above_shift"]), spec["log_sigma"], spec["shift"]
 
     def cdf(age: float) -> float:
         return 0.5 * (1 + math.erf((math.log(age - shift) - mu) / (sigma * math.sqrt(2))))
 
-    return Choice.of([(a, cdf(a + 1) - cdf(a)) for a in range(spec["min"], spec["max"] + 1)])
+    return {a: cdf(a + 1) - cdf(a) for a in range(spec["min"], spec["max"] + 1)}
 
 
-def _ranks_by_age() -> dict[int, Choice[str]]:
+def _rank_pyramid() -> dict[str, float]:
+    """Each rank's share of casualties: officer share split by the officer shares, the
+    rest by the enlisted shares."""
     spec = reference.people()["ranks"]
-    ages = reference.people()["age"]
+    pyramid = {}
+    for group, group_share in (
+        ("enlisted", 1 - spec["officer_share"]),
+        ("officer", spec["officer_share"]),
+    ):
+        ranks = spec[group]
+        total = sum(r["share"] for r in ranks.values())
+        for rank, r in ranks.items():
+            pyramid[rank] = group_share * r["share"] / total
+    return pyramid
+
+
+_FITTING_ROUNDS = 200
+
+
+@cache
+def _rank_age_table() -> dict[str, dict[int, float]]:
+    """Joint weights of (rank, age) whose rank marginal is the pyramid and whose age
+    marginal is the casualty age profile (iterative proportional fitting). The seed is a
+    Gaussian around each rank's typical age, zero below its minimum age, so a major is
+    never 22 whatever the fitting does."""
+    spec = reference.people()["ranks"]
     spread = spec["age_spread"]
-    table = {}
-    for age in range(ages["min"], ages["max"] + 1):
-        officer = spec["officer_share_from_min_age"] if age >= spec["officer_min_age"] else 0.0
-        weights = _rank_weights(spec["enlisted"], age, spread, 1 - officer)
-        weights += _rank_weights(spec["officer"], age, spread, officer)
-        table[age] = Choice.of(weights)
+    ranks = {**spec["enlisted"], **spec["officer"]}
+    ages = _age_profile()
+    pyramid = _rank_pyramid()
+    table = {
+        rank: {
+            age: math.exp(-(((age - r["typical"]) / spread) ** 2) / 2)
+            if age >= r["min_age"]
+            else 0.0
+            for age in ages
+        }
+        for rank, r in ranks.items()
+    }
+    for _ in range(_FITTING_ROUNDS):
+        for age, target in ages.items():
+            column = sum(table[rank][age] for rank in table)
+            if column > 0:
+                for rank in table:
+                    table[rank][age] *= target / column
+        for rank, row in table.items():
+            total = sum(row.values())
+            for age in row:
+                row[age] *= pyramid[rank] / total
     return table
 
 
-def _rank_weights(
-    ranks: dict[str, list[float]], age: int, spread: float, group_share: float
-) -> list[tuple[str, float]]:
-    raw = [
-        (rank, share * math.exp(-(((age - typical) / spread) ** 2) / 2))
-        for rank, (share, typical) in ranks.items()
-    ]
-    total = sum(w for _, w in raw) or 1.0
-    return [(rank, group_share * w / total) for rank, w in raw]
+def _ranks() -> Choice[str]:
+    return Choice.of(_rank_pyramid())
+
+
+def _ages_by_rank() -> dict[str, Choice[int]]:
+    return {rank: Choice.of(row) for rank, row in _rank_age_table().items()}
 
 
 def _coded(code: str) -> Coded:
@@ -281,6 +370,23 @@ def _options(entries: list[list[Any]]) -> Choice[ConditionOption]:
             site = _coded(entry[2]) if entry[2] else None
             options.append(((_coded(code), site, False), weight))
     return Choice.of(options)
+
+
+def _theatre_tables(
+    scenario: Scenario, category: str, female: bool
+) -> dict[str, Choice[ConditionOption]]:
+    """A DNBI table (`disease` or `non_battle`) with the conditions climate.json adds,
+    each weight multiplied by what the theatre's climate, season and the sex make of it."""
+    block = reference.conditions()[category]
+    added = reference.climate()["added"][category]
+    season = climate.season(scenario)
+    tables = {}
+    for severity in ("T1", "T2", "T3"):
+        entries = [list(e) for e in block[severity]] + [list(e) for e in added.get(severity, [])]
+        for entry in entries:
+            entry[1] = entry[1] * climate.weight_factor(entry[0], scenario.climate, season, female)
+        tables[severity] = _options([e for e in entries if e[1] > 0])
+    return tables
 
 
 def _by_severity(block: dict[str, Any]) -> dict[str, Choice[ConditionOption]]:
@@ -308,6 +414,34 @@ def _outcomes() -> dict[tuple[str, str], Choice[str]]:
         if not category.startswith("_")
         for triage, weights in by_triage.items()
     }
+
+
+def _cbrn_agent(scenario: Scenario) -> dict[str, Any]:
+    return reference.cbrn()["agents"][scenario.cbrn_agent]  # type: ignore[no-any-return]
+
+
+def _cbrn(scenario: Scenario, warfare_names: tuple[str, ...]) -> CbrnTables:
+    agent = _cbrn_agent(scenario)
+    incubation = agent.get("incubation_hours")
+    conditions = {}
+    for severity, entries in agent["conditions"].items():
+        options: list[CbrnCondition] = []
+        for entry in entries:
+            if len(entry) == 2:  # site from the wound region
+                options.append((_coded(entry[0]), None, True, float(entry[1])))
+            else:
+                site = _coded(entry[2]) if entry[2] else None
+                options.append((_coded(entry[0]), site, False, float(entry[1])))
+        conditions[severity] = tuple(options)
+    return CbrnTables(
+        warfare=warfare_names.index("cbrn") if "cbrn" in warfare_names else -1,
+        agent=scenario.cbrn_agent,
+        mechanism=agent["mechanism"],
+        kia=float(agent["kia"]),
+        incubation=triangle(tuple(incubation)) if incubation else None,
+        conditions=conditions,
+        tags=frozenset({f"agent_{scenario.cbrn_agent}"}),
+    )
 
 
 def _limited_outcomes(

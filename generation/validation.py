@@ -24,13 +24,21 @@ from typing import Any
 
 from generation import reference
 from generation.capacity_validation import parse_capacity
+from generation.climate import derived_climate
 from generation.scenario import (
     CATEGORIES,
+    CBRN_AGENTS,
+    CLIMATES,
+    DEFAULT_AREA_CENTRE,
+    DEFAULT_AREA_RADIUS_KM,
+    DEFAULT_AREA_STEP_EAST_KM,
+    DEFAULT_CBRN_AGENT,
     DEFAULT_FRONTS,
     DEFAULT_INJURY_MIX,
     DEFAULT_START,
     HOLDING_ROLES,
     INTENSITIES,
+    MAX_AREA_RADIUS_KM,
     MAX_DAYS,
     MAX_FRONTS,
     MAX_PATIENTS,
@@ -264,6 +272,8 @@ class Validator:
         kia, mascal_kia = self.outcomes()
         clinical_detail = self.flag("clinical_detail", True)
         capacity = parse_capacity(self, self.doc.get("capacity"))
+        cbrn_agent = self.choice("cbrn_agent", CBRN_AGENTS, DEFAULT_CBRN_AGENT)
+        climate = self.climate(fronts, environment)
         names = {key: self.text(key) for key in ("name", "title", "description")}
         if self.issues or None in (total, days, start, warfare, fronts, injury_mix, care):
             return None
@@ -286,6 +296,8 @@ class Validator:
             mascal_kia_probability=mascal_kia,
             clinical_detail=clinical_detail,
             capacity=capacity,
+            cbrn_agent=cbrn_agent,
+            climate=climate,
             **names,
         )
 
@@ -498,22 +510,51 @@ class Validator:
         shares = self.share_sum("fronts", {f.name: f.share for f in valid})
         if shares is None:
             return None
-        return tuple(Front(f.name, shares[f.name], f.nationalities) for f in valid)
+        return tuple(Front(f.name, shares[f.name], f.nationalities, f.area) for f in valid)
 
     def front(self, path: str, raw: Any) -> Front | None:
         if not isinstance(raw, Mapping):
             self.error(path, "must be an object with name, share and nationalities")
             return None
-        for key in sorted(set(raw) - {"name", "share", "nationalities"}):
+        for key in sorted(set(raw) - {"name", "share", "nationalities", "area"}):
             self.error(f"{path}.{key}", "unknown key")
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
             self.error(f"{path}.name", "is required")
         share = self.number(f"{path}.share", raw.get("share"), 0, 100)
         nations = self.nationalities(f"{path}.nationalities", raw.get("nationalities"))
+        index = int(path[path.index("[") + 1 : -1]) if "[" in path else 0
+        area = self.area(f"{path}.area", raw.get("area"), index)
         if not isinstance(name, str) or not name.strip() or share is None or nations is None:
             return None
-        return Front(name.strip(), share, nations)
+        if area is None:
+            return None
+        return Front(name.strip(), share, nations, area)
+
+    def area(self, path: str, raw: Any, index: int) -> tuple[float, float, float] | None:
+        """A front's area; absent, the default one (the n-th front further east)."""
+        if raw is None:
+            centre_latitude, centre_longitude = DEFAULT_AREA_CENTRE
+            step = 111.32 * math.cos(math.radians(centre_latitude))  # km per degree east
+            east = index * DEFAULT_AREA_STEP_EAST_KM / step
+            return (centre_latitude, round(centre_longitude + east, 4), DEFAULT_AREA_RADIUS_KM)
+        if not isinstance(raw, Mapping):
+            self.error(path, "must be an object with latitude, longitude and radius_km")
+            return None
+        for key in sorted(set(raw) - {"latitude", "longitude", "radius_km"}):
+            self.error(f"{path}.{key}", "unknown key")
+        for key in ("latitude", "longitude", "radius_km"):
+            if key not in raw:
+                self.error(f"{path}.{key}", "is required")
+        # MGRS covers 80 S to 84 N; the disc must stay inside that band.
+        latitude = self.number(f"{path}.latitude", raw.get("latitude", 0), -78, 82)
+        longitude = self.number(f"{path}.longitude", raw.get("longitude", 0), -180, 180)
+        radius = self.number(f"{path}.radius_km", raw.get("radius_km", 1), 0.1, MAX_AREA_RADIUS_KM)
+        if latitude is None or longitude is None or radius is None:
+            return None
+        if any(key not in raw for key in ("latitude", "longitude", "radius_km")):
+            return None
+        return (float(latitude), float(longitude), float(radius))
 
     def nationalities(self, path: str, raw: Any) -> tuple[tuple[str, float], ...] | None:
         known = reference.nation_codes()
@@ -528,6 +569,15 @@ class Validator:
             return None
         # Sorted by code: key order in the document must not matter (see warfare()).
         return tuple((code, share) for code, share in sorted(shares.items()) if share > 0)
+
+    def climate(self, fronts: tuple[Front, ...] | None, environment: tuple[str, ...]) -> str:
+        """The theatre's climate: given, or derived from the fronts' latitudes and the
+        environment (a hot or cold environment decides)."""
+        if "climate" in self.doc:
+            return self.choice("climate", CLIMATES, "temperate")
+        if not fronts:
+            return "temperate"
+        return derived_climate([f.area[0] for f in fronts], environment)
 
     def demographics(self) -> float:
         raw = self.doc.get("demographics", {})

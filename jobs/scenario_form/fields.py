@@ -48,6 +48,7 @@ FORM_KEYS = frozenset(
     {"title", "total_patients", "days", "start", "seed", "warfare", "intensity", "tempo"}
     | {"special_events", "environment", "fronts", "injury_mix"}
     | {"care", "demographics", "outcomes", "clinical_detail"}  # jobs.scenario_form.sections
+    | {"climate", "cbrn_agent"}
 )
 
 # Django's own message repeats the posted value, which may be anything (NUL, megabytes).

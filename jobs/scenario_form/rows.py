@@ -103,6 +103,15 @@ class FrontForm(RowForm):
         help_text="Nation codes (ISO 3166-1 alpha-3) and shares, e.g. POL 60, EST 25, FIN 15.",
         error_messages={"required": "List the nations on this front, e.g. POL 60, EST 40."},
     )
+    area = forms.CharField(
+        label="Area",
+        max_length=100,
+        required=False,
+        help_text="Latitude, longitude and radius in km, e.g. 54.2, 23.0, 25. Blank: a "
+        "default training area. 9-line grids lie inside it.",
+    )
+    # The engine's paths below the area name its parts; they are all typed in one field.
+    path_fields = {"area.latitude": "area", "area.longitude": "area", "area.radius_km": "area"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,7 +123,28 @@ class FrontForm(RowForm):
         """The row's initial data for a document's front; `share` already in percent."""
         nations = percent_strings(front["nationalities"])
         text = ", ".join(f"{code} {value}" for code, value in nations.items())
-        return {"name": front["name"], "share": share, "nationalities": text}
+        initial = {"name": front["name"], "share": share, "nationalities": text}
+        area = front.get("area")
+        if isinstance(area, Mapping):
+            initial["area"] = ", ".join(
+                f"{area.get(key)}" for key in ("latitude", "longitude", "radius_km")
+            )
+        return initial
+
+    def clean_area(self) -> dict[str, float] | None:
+        text = self.cleaned_data["area"].strip()
+        if not text:
+            return None
+        parts = [part.strip() for part in text.replace(";", ",").split(",")]
+        try:
+            numbers = [float(part.removesuffix("km").strip()) for part in parts]
+        except ValueError:
+            numbers = []
+        if len(numbers) != 3:
+            raise ValidationError(
+                "Give the area as latitude, longitude and radius in km, e.g. 54.2, 23.0, 25."
+            )
+        return {"latitude": numbers[0], "longitude": numbers[1], "radius_km": numbers[2]}
 
     def clean_nationalities(self) -> dict[str, Decimal]:
         shares = parse_nationalities(self.cleaned_data["nationalities"])
@@ -126,11 +156,14 @@ class FrontForm(RowForm):
 
     def document(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {
+        document = {
             "name": data.get("name"),
             "share": None if data.get("share") is None else fraction_of(data["share"]),
             "nationalities": self._nationalities_document(),
         }
+        if data.get("area"):
+            document["area"] = data["area"]
+        return document
 
     def _nationalities_document(self) -> dict[str, int | float] | None:
         if "nationalities" in self.cleaned_data:
@@ -147,6 +180,9 @@ class FrontForm(RowForm):
                 "three-letter code (ISO 3166-1 alpha-3), e.g. POL."
             )
             self.add_error("nationalities", text)
+        elif key == "area" and tail.startswith("."):  # name the part of the typed triple
+            part = {"latitude": "Latitude", "longitude": "Longitude", "radius_km": "Radius (km)"}
+            self.add_error("area", as_sentence(part.get(tail[1:], "Area"), message))
         else:
             super().add_engine_issue(key, tail, message)
 

@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+import generation
 from jobs.scenario_form.fields import engine_defaults, fraction_of, plain_number, share_field
 
 ROLES = ("R1", "R2", "R3", "R4")
@@ -41,8 +42,23 @@ class Setting:
     name: str  # the form field
     path: tuple[str, ...]  # keys into the scenario document
     label: str
-    kind: str  # "percent", "window", "roles" or "flag"
+    kind: str  # "percent", "window", "roles", "flag" or "choice"
     source: str
+    # A "choice": (value, label) pairs; a first value "" means "left to the engine".
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+_AGENT_LABELS = {
+    "nerve": "Nerve agent",
+    "blister": "Blister agent (mustard)",
+    "choking": "Choking agent (chlorine, phosgene)",
+    "blood": "Blood agent (cyanide)",
+    "anthrax": "Anthrax",
+    "plague": "Pneumonic plague",
+    "botulism": "Botulism",
+    "smallpox": "Smallpox",
+    "radiological": "Radiological dispersal",
+}
 
 
 @dataclass(frozen=True)
@@ -149,6 +165,34 @@ SECTIONS = (
             ),
         ),
     ),
+    Section(
+        "theatre",
+        "Theatre and CBRN",
+        "The climate sets which diseases and non-battle injuries occur (malaria, heat and "
+        "cold injuries, ticks) with the season of the start date; the agent is used by the "
+        "CBRN warfare type.",
+        (
+            Setting(
+                "climate",
+                ("climate",),
+                "Climate",
+                "choice",
+                "derived from the fronts' latitudes and the environment",
+                (
+                    ("", "Automatic"),
+                    *((c, c.capitalize()) for c in generation.scenario.CLIMATES),
+                ),
+            ),
+            Setting(
+                "cbrn_agent",
+                ("cbrn_agent",),
+                "CBRN agent",
+                "choice",
+                "nerve agent",
+                tuple((a, _AGENT_LABELS[a]) for a in generation.scenario.CBRN_AGENTS),
+            ),
+        ),
+    ),
     # Capacity of care (issue 11): one more Section here, its settings in the same table.
 )
 SETTINGS = tuple(setting for section in SECTIONS for setting in section.settings)
@@ -174,6 +218,13 @@ def _field(setting: Setting) -> forms.Field:
         )
     if setting.kind == "flag":
         return forms.BooleanField(label=setting.label, required=False, help_text="Default: on.")
+    if setting.kind == "choice":
+        return forms.ChoiceField(
+            label=setting.label,
+            choices=list(setting.choices),
+            required=False,
+            help_text=f"Default: {setting.source}.",
+        )
     if setting.kind == "percent":
         return share_field(
             setting.label,
@@ -222,7 +273,10 @@ def initial_for(document: Mapping[str, Any]) -> dict[str, Any]:
         try:
             value = lookup(document, setting.path)
         except (KeyError, TypeError):
-            value = lookup(defaults, setting.path)
+            if setting.kind == "choice" and setting.choices[0][0] == "":
+                value = ""  # absent: the engine decides (e.g. the climate from the fronts)
+            else:
+                value = lookup(defaults, setting.path)
         initial[setting.name] = shown_value(setting, value)
     return initial
 
@@ -245,8 +299,8 @@ def document_part(cleaned: Mapping[str, Any]) -> dict[str, Any]:
     """The document keys these settings fill, from the cleaned values present."""
     document: dict[str, Any] = {}
     for setting in SETTINGS:
-        if cleaned.get(setting.name) is None:
-            continue  # rejected: the form shows why, the engine's default stands in
+        if cleaned.get(setting.name) is None or cleaned.get(setting.name) == "":
+            continue  # rejected (the form shows why) or left to the engine: its default
         value = cleaned[setting.name]
         if setting.kind == "percent":
             value = fraction_of(value)

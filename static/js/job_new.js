@@ -8,7 +8,7 @@
   const form = document.getElementById("scenario-form");
   if (!form) return;
   const presets = JSON.parse(document.getElementById("preset-data").textContent);
-  const rowFields = { events: ["type", "day", "size_min", "size_max"], fronts: ["name", "share", "nationalities"] };
+  const rowFields = { events: ["type", "day", "size_min", "size_max"], fronts: ["name", "share", "nationalities", "area"] };
 
   function field(name) {
     return form.querySelector(`[name="${name}"]`);

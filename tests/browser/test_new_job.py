@@ -49,6 +49,7 @@ def test_it_generates_a_preset_job_live_and_downloads_the_zip(
     assert page.evaluate("window.__sameForm") is True
     assert page.input_value("#id_total_patients") == "300"
     assert page.input_value("[name=fronts-0-name]") == "Training Area"
+    assert page.input_value("[name=fronts-0-area]") == "52.8, 9.95, 8"
     page.fill("#id_total_patients", str(PATIENTS))
     page.check("input[name=output_formats][value=ndjson]")
 

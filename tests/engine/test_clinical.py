@@ -163,15 +163,6 @@ def test_every_evacuation_from_poi_or_role_1_has_a_complete_nine_line(
         assert not (left_poi and carried) or r["medevac_requests"][0]["from"] == "POI"
 
 
-def test_pickup_grids_stay_inside_each_fronts_area(records: list[dict[str, Any]]) -> None:
-    by_front: dict[str, set[str]] = {}
-    for r in records:
-        for request in r["medevac_requests"]:
-            zone, square, _, _ = request["1_location"].split()
-            by_front.setdefault(r["front"], set()).add(f"{zone} {square}")
-    assert all(len(areas) == 1 for areas in by_front.values())
-
-
 def test_slow_evacuation_kills_more_t1_casualties() -> None:
     def dow_rate(window: list[int]) -> float:
         care = {

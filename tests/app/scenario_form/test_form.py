@@ -72,6 +72,7 @@ def test_it_stores_percentages_as_fractions_and_keeps_the_typed_order() -> None:
         "name": "Centre",
         "share": 0.35,
         "nationalities": {"USA": 0.25, "POL": 0.75},
+        "area": {"latitude": 54.2, "longitude": 23.0, "radius_km": 25.0},  # kept from the preset
     }
     assert document["injury_mix"] == {
         "battle_injury": 0.55,
@@ -79,6 +80,24 @@ def test_it_stores_percentages_as_fractions_and_keeps_the_typed_order() -> None:
         "disease": 0.3,
     }
     assert document["warfare"] == {"conventional": 0.7, "artillery": 0.3}
+
+
+def test_a_fronts_area_is_typed_as_three_numbers_and_checked_by_the_engine() -> None:
+    form = bound(post_data(**{"fronts-0-area": "59.5, 24.7, 30 km"}))
+    assert form.scenario_document()["fronts"][0]["area"] == {
+        "latitude": 59.5,
+        "longitude": 24.7,
+        "radius_km": 30.0,
+    }
+    assert "area" not in bound(post_data(**{"fronts-0-area": ""})).scenario_document()["fronts"][0]
+    wrong = bound(post_data(**{"fronts-0-area": "Tallinn"}))
+    assert not wrong.is_valid() and "latitude, longitude and radius" in str(
+        wrong.front_formset.errors
+    )
+    north_pole = bound(post_data(**{"fronts-0-area": "89, 0, 10"}))
+    assert not north_pole.is_valid() and "Latitude must be between -78 and 82" in str(
+        north_pole.front_formset.errors
+    )
 
 
 def test_it_turns_a_place_into_the_offset_in_force_on_the_start_date() -> None:
@@ -430,6 +449,7 @@ def test_it_fills_the_fields_from_a_preset() -> None:
         "name": "North",
         "share": "40",
         "nationalities": "EST 70, FIN 30",
+        "area": "59.2, 26.9, 25",
     }
     assert initial["special_events"][1] == {
         "type": "mass_casualty",

@@ -110,9 +110,21 @@ def test_each_field_names_its_default_and_source() -> None:
     assert form.fields["kia_probability"].help_text == "Default 18 % (S5)."
 
 
+def test_the_climate_is_left_to_the_engine_unless_chosen() -> None:
+    arid = generation.load_preset("counter-insurgency")
+    form = bound(ScenarioForm.data_from_initial(ScenarioForm.initial_from_document(arid)))
+    assert form.is_valid(), form.errors
+    assert "climate" not in form.scenario_document()  # the engine derives it: arid
+    assert generation.normalise_scenario(form.scenario_document())["climate"] == "arid"
+    chosen = ScenarioForm.data_from_initial(ScenarioForm.initial_from_document(arid))
+    chosen.update(climate="tropical", cbrn_agent="anthrax")
+    document = bound(chosen).scenario_document()
+    assert (document["climate"], document["cbrn_agent"]) == ("tropical", "anthrax")
+
+
 def test_engine_paths_and_fields_are_one_table() -> None:
     names = [setting.name for setting in sections.SETTINGS]
-    assert len(names) == len(set(names)) == 1 + 16 + 12 + 1 + 2 + 1
+    assert len(names) == len(set(names)) == 1 + 16 + 12 + 1 + 2 + 1 + 2
     assert sections.FIELD_OF_PATH["care.transit.R3-R4.routine"] == "transit_r3_r4_routine"
 
 
