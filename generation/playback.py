@@ -74,6 +74,12 @@ class PlaybackRows:
         (their `triage`, the re-triage on arrival, when there is clinical detail);
         `requests` when each 9-line request was sent (the first: from the point of
         injury)."""
+        # Waits (capacity of care) are spent where the casualty already is: playback keeps
+        # the movements, which say who is where.
+        moves = [i for i, step in enumerate(timeline) if not step[2].startswith("waiting_for")]
+        if len(moves) < len(timeline):
+            timeline = [timeline[i] for i in moves]
+            entries = [entries[i] for i in moves] if entries else entries
         steps = len(timeline)
         if steps > MAX_STEPS:
             raise ValueError(f"{steps} timeline steps; a playback record holds {MAX_STEPS}")

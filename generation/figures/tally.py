@@ -194,15 +194,19 @@ class Tally:
         code = 1  # the path: a base-8 digit per place (index + 1) after a leading 1
         here = 0
         arrived = 0
+        first_arrival = True
         for i in range(1, len(timeline)):
             when, facility, step = timeline[i]
+            if step.startswith("waiting_for"):  # capacity of care: a wait where it is
+                continue
             place = PLACE_INDEX[facility]
             if place != here:
                 code = code * 8 + place + 1
             if step == "arrival":
                 bump(self.arrivals[place], when // HOUR, 1)
-                if i == 1:
+                if first_arrival:
                     self._care(FIRST_CARE, when - t0)
+                    first_arrival = False
                 if moves and here <= 1 and place != here:  # left the POI or R1: a 9-line
                     asked = PRECEDENCE_INDEX[precedence] if precedence else 3
                     bump(self.evac[asked], timeline[i - 1][0] // HOUR, 1)
