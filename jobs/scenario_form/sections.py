@@ -18,7 +18,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 import generation
-from jobs.scenario_form.fields import engine_defaults, fraction_of, plain_number, share_field
+from jobs.scenario_form.fields import (
+    CHOICE_MESSAGES,
+    engine_defaults,
+    fraction_of,
+    plain_number,
+    share_field,
+)
 
 ROLES = ("R1", "R2", "R3", "R4")
 ROLE_NAMES = {"R1": "Role 1", "R2": "Role 2", "R3": "Role 3", "R4": "Role 4"}
@@ -213,7 +219,7 @@ def _field(setting: Setting) -> forms.Field:
             label=setting.label,
             choices=[(role, ROLE_NAMES[role]) for role in ROLES],
             widget=forms.CheckboxSelectMultiple,
-            error_messages={"required": "Keep at least one role of care."},
+            error_messages={"required": "Keep at least one role of care.", **CHOICE_MESSAGES},
             help_text=f"Default: {setting.source}.",
         )
     if setting.kind == "flag":
@@ -223,6 +229,7 @@ def _field(setting: Setting) -> forms.Field:
             label=setting.label,
             choices=list(setting.choices),
             required=False,
+            error_messages=CHOICE_MESSAGES,  # never echoes the value (it may hold a NUL)
             help_text=f"Default: {setting.source}.",
         )
     if setting.kind == "percent":
