@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ROOT
+from tests.browser.conftest import ROOT, wait_until
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "test-output" / "screenshots"
@@ -105,9 +105,7 @@ def test_a_live_exercise_reaches_the_r1_board_and_marks_reach_control(
     board.on("pageerror", lambda error: errors.append(str(error)))
     board.goto(link)
     assert board.text_content("#board-title") == "Role 1"
-    _wait_until(
-        board, "() => document.getElementById('clock-status').textContent === 'Not started'"
-    )
+    wait_until(board, "() => document.getElementById('clock-status').textContent === 'Not started'")
     board.wait_for_selector("#board[data-state=received]", state="attached")
 
     # 4. Control starts the clock; casualties reach R1 in order, each with a card.
@@ -115,7 +113,7 @@ def test_a_live_exercise_reaches_the_r1_board_and_marks_reach_control(
     before = set(board.eval_on_selector_all(ARRIVED, "items => items.map(i => i.dataset.patient)"))
     assert all(arrived_at[pid] < window_from for pid in before)  # there when the clock started
     page.click("#clock-start")
-    _wait_until(
+    wait_until(
         page, "() => document.getElementById('clock-status').textContent.startsWith('Running')"
     )
     first_seen: dict[str, int] = {}  # patient -> the poll in which it first showed as arrived
@@ -144,13 +142,13 @@ def test_a_live_exercise_reaches_the_r1_board_and_marks_reach_control(
     board.screenshot(path=str(SHOTS / "exercise-board-r1.png"), full_page=True)
 
     # 5. Control sees the mark live.
-    _wait_until(page, f"() => document.getElementById('marks').textContent.includes('{patient}')")
+    wait_until(page, f"() => document.getElementById('marks').textContent.includes('{patient}')")
     assert "Received" in page.text_content("#marks")
     page.screenshot(path=str(SHOTS / "exercise-control.png"), full_page=True)
 
     # 6. Control pauses; the board stops with it. The replay shows the mark on the R1 board.
     page.click("#clock-pause")
-    _wait_until(board, "() => document.getElementById('clock-status').textContent === 'Paused'")
+    wait_until(board, "() => document.getElementById('clock-status').textContent === 'Paused'")
     evac = open_evac_board(page, participant)
     page.click("#replay-link")
     page.wait_for_selector(f".entry[data-patient='{patient}'] .mark-badge")
@@ -185,12 +183,3 @@ def open_evac_board(page: Any, participant: Any) -> Any:
     assert "9-line" in entry.locator(".nine-line").text_content()
     evac.screenshot(path=str(SHOTS / "exercise-board-evac.png"), full_page=True)
     return evac
-
-
-def _wait_until(page: Any, predicate: str, seconds: float = 30) -> None:
-    """Poll `predicate` from here: wait_for_function evaluates a string inside the page,
-    which the Content-Security-Policy (no eval) forbids."""
-    deadline = time.monotonic() + seconds
-    while not page.evaluate(predicate):
-        assert time.monotonic() < deadline, f"still false after {seconds} s: {predicate}"
-        time.sleep(0.1)

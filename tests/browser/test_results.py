@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ import openpyxl
 import pytest
 
 from generation.figures.from_records import TimeReader
+from tests.browser.conftest import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -100,7 +100,7 @@ def test_dashboard_playback_msel_and_report(live: Any, browser: Any, tmp_path: P
     assert totals["body-sites"][1] > 0 and totals["conditions"][1] > 0
     # Stacked by triage, the bars still add up to every casualty.
     page.select_option("[data-view=casualtiesBy]", "by_triage")
-    _wait_until(
+    wait_until(
         page,
         f"() => document.querySelector('[data-chart=casualties]').dataset.total == '{PATIENTS}'",
     )
@@ -142,9 +142,7 @@ def test_dashboard_playback_msel_and_report(live: Any, browser: Any, tmp_path: P
     assert "Vital signs so far" in page.inner_text("#card")
     page.screenshot(path=str(SHOTS / "playback.png"), full_page=True)
     page.click("#play")
-    _wait_until(
-        page, f"() => Number(document.getElementById('playback').dataset.minute) > {MINUTE}"
-    )
+    wait_until(page, f"() => Number(document.getElementById('playback').dataset.minute) > {MINUTE}")
     page.click("#play")
 
     # 3. The MSEL as XLSX: one row per casualty inject, in time order.
@@ -175,12 +173,3 @@ def test_dashboard_playback_msel_and_report(live: Any, browser: Any, tmp_path: P
     page.emulate_media(media="screen")
     assert errors == []
     context.close()
-
-
-def _wait_until(page: Any, predicate: str, seconds: float = 20) -> None:
-    """Poll `predicate` from here: wait_for_function evaluates a string inside the page,
-    which the Content-Security-Policy (no eval) forbids."""
-    deadline = time.monotonic() + seconds
-    while not page.evaluate(predicate):
-        assert time.monotonic() < deadline, f"still false after {seconds} s: {predicate}"
-        time.sleep(0.1)
