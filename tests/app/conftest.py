@@ -7,6 +7,10 @@ from typing import Any
 
 import pytest
 
+from tests.app.sockets import open_socket
+
+__all__ = ["open_socket"]  # a fixture for the websocket tests
+
 
 @pytest.fixture(autouse=True)
 def _isolated(redis_db: Any, media_root: Path, settings: Any) -> None:

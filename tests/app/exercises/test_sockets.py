@@ -17,21 +17,29 @@ from django.utils import timezone
 from jobs.exercises import events, live
 from jobs.exercises.models import ExerciseRun, Mark, ShareLink
 from jobs.results import playback_store
-from medgen_site.asgi import application
+from tests.app.sockets import OpenSocket
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 HEADERS = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
 
 
-def board_socket(token: str) -> WebsocketCommunicator:
-    return WebsocketCommunicator(application, f"/ws/exercise-boards/{token}/", headers=HEADERS)
+@pytest.fixture
+def board_socket(open_socket: OpenSocket) -> Any:
+    """board_socket(token) -> a communicator on that share link's board."""
+    return lambda token: open_socket(f"/ws/exercise-boards/{token}/", HEADERS)
 
 
-def control_socket(run: ExerciseRun, client: Any | None = None) -> WebsocketCommunicator:
-    headers = list(HEADERS)
-    if client is not None:
-        headers.append((b"cookie", f"sessionid={client.session.session_key}".encode()))
-    return WebsocketCommunicator(application, f"/ws/exercises/{run.pk}/control/", headers=headers)
+@pytest.fixture
+def control_socket(open_socket: OpenSocket) -> Any:
+    """control_socket(run, client=None) -> a communicator on the run's control socket."""
+
+    def open_(run: ExerciseRun, client: Any | None = None) -> WebsocketCommunicator:
+        headers = list(HEADERS)
+        if client is not None:
+            headers.append((b"cookie", f"sessionid={client.session.session_key}".encode()))
+        return open_socket(f"/ws/exercises/{run.pk}/control/", headers)
+
+    return open_
 
 
 async def receive_until(socket: WebsocketCommunicator, kind: str, timeout: float = 5) -> dict:
@@ -61,7 +69,7 @@ def started_run(make_run: Any, redis_db: Any) -> ExerciseRun:
 
 
 async def test_a_board_gets_its_state_then_events_as_they_fall_due(
-    started_run: ExerciseRun,
+    started_run: ExerciseRun, board_socket: Any
 ) -> None:
     _, token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
     socket = board_socket(token)
@@ -84,7 +92,9 @@ async def test_a_board_gets_its_state_then_events_as_they_fall_due(
     await socket.disconnect()
 
 
-async def test_updates_neither_repeat_nor_skip_an_event(started_run: ExerciseRun) -> None:
+async def test_updates_neither_repeat_nor_skip_an_event(
+    started_run: ExerciseRun, board_socket: Any
+) -> None:
     """What a board folds from its updates equals a fresh state at the same moment."""
     _, token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
     socket = board_socket(token)
@@ -112,7 +122,9 @@ async def test_updates_neither_repeat_nor_skip_an_event(started_run: ExerciseRun
     assert {key: shown[key]["stage"] for key in expected} == expected
 
 
-async def test_a_paused_clock_pauses_every_board(started_run: ExerciseRun) -> None:
+async def test_a_paused_clock_pauses_every_board(
+    started_run: ExerciseRun, board_socket: Any
+) -> None:
     run = await database_sync_to_async(ExerciseRun.objects.select_related("job").get)(
         pk=started_run.pk
     )
@@ -129,7 +141,9 @@ async def test_a_paused_clock_pauses_every_board(started_run: ExerciseRun) -> No
     await socket.disconnect()
 
 
-async def test_pausing_sends_the_clock_to_open_boards(started_run: ExerciseRun) -> None:
+async def test_pausing_sends_the_clock_to_open_boards(
+    started_run: ExerciseRun, board_socket: Any
+) -> None:
     _, token = await database_sync_to_async(ShareLink.issue)(started_run, "R2")
     socket = board_socket(token)
     await socket.connect()
@@ -144,7 +158,7 @@ async def test_pausing_sends_the_clock_to_open_boards(started_run: ExerciseRun) 
 
 
 async def test_revoking_a_link_closes_its_open_sockets(
-    started_run: ExerciseRun, alice_client: Any
+    started_run: ExerciseRun, alice_client: Any, board_socket: Any
 ) -> None:
     link, token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
     _, other_token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
@@ -171,7 +185,7 @@ async def test_revoking_a_link_closes_its_open_sockets(
     await other.disconnect()
 
 
-async def test_a_restart_loses_nothing(started_run: ExerciseRun) -> None:
+async def test_a_restart_loses_nothing(started_run: ExerciseRun, board_socket: Any) -> None:
     """A board reconnecting to a fresh server process shows what an unbroken board shows."""
     _, token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
     socket = board_socket(token)
@@ -203,7 +217,7 @@ async def test_a_restart_loses_nothing(started_run: ExerciseRun) -> None:
 
 
 async def test_a_mark_reaches_control_and_is_kept(
-    started_run: ExerciseRun, alice_client: Any
+    started_run: ExerciseRun, alice_client: Any, board_socket: Any, control_socket: Any
 ) -> None:
     _, token = await database_sync_to_async(ShareLink.issue)(started_run, "R1", "R1 desk")
     board, control = board_socket(token), control_socket(started_run, alice_client)
@@ -233,7 +247,7 @@ async def test_a_mark_reaches_control_and_is_kept(
     await control.disconnect()
 
 
-async def test_a_board_gets_a_card_on_request(started_run: ExerciseRun) -> None:
+async def test_a_board_gets_a_card_on_request(started_run: ExerciseRun, board_socket: Any) -> None:
     _, token = await database_sync_to_async(ShareLink.issue)(started_run, "R1")
     socket = board_socket(token)
     await socket.connect()
@@ -249,7 +263,9 @@ async def test_a_board_gets_a_card_on_request(started_run: ExerciseRun) -> None:
     await socket.disconnect()
 
 
-async def test_a_board_cannot_mark_a_casualty_it_does_not_show(started_run: ExerciseRun) -> None:
+async def test_a_board_cannot_mark_a_casualty_it_does_not_show(
+    started_run: ExerciseRun, board_socket: Any
+) -> None:
     _, token = await database_sync_to_async(ShareLink.issue)(started_run, "R4")
     socket = board_socket(token)
     await socket.connect()
@@ -263,7 +279,7 @@ async def test_a_board_cannot_mark_a_casualty_it_does_not_show(started_run: Exer
 
 
 async def test_control_sockets_are_for_the_owner_only(
-    started_run: ExerciseRun, client: Any, bob: Any
+    started_run: ExerciseRun, client: Any, bob: Any, control_socket: Any
 ) -> None:
     anonymous = control_socket(started_run)
     assert not (await anonymous.connect())[0]
@@ -279,6 +295,8 @@ def expired_token(started_run: ExerciseRun) -> str:
     return token
 
 
-async def test_an_unknown_or_expired_token_is_refused(expired_token: str) -> None:
+async def test_an_unknown_or_expired_token_is_refused(
+    expired_token: str, board_socket: Any
+) -> None:
     assert not (await board_socket("not-a-token").connect())[0]
     assert not (await board_socket(expired_token).connect())[0]

@@ -10,16 +10,22 @@ from channels.testing import WebsocketCommunicator
 
 from jobs.models import Job
 from jobs.runs import tasks
-from medgen_site.asgi import application
+from tests.app.sockets import OpenSocket
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-def _communicator(job: Job, client: Any | None = None) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
-    if client is not None:
-        headers.append((b"cookie", f"sessionid={client.session.session_key}".encode()))
-    return WebsocketCommunicator(application, f"/ws/jobs/{job.id}/", headers=headers)
+@pytest.fixture
+def job_socket(open_socket: OpenSocket) -> Any:
+    """job_socket(job, client=None) -> a communicator with the client's session cookie."""
+
+    def open_(job: Job, client: Any | None = None) -> WebsocketCommunicator:
+        headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+        if client is not None:
+            headers.append((b"cookie", f"sessionid={client.session.session_key}".encode()))
+        return open_socket(f"/ws/jobs/{job.id}/", headers)
+
+    return open_
 
 
 async def _drain(communicator: WebsocketCommunicator) -> list[dict[str, Any]]:
@@ -34,8 +40,10 @@ def job(make_job: Any) -> Job:
     return make_job(total_patients=500)
 
 
-async def test_it_sends_the_current_state_on_connect(job: Job, alice_client: Any) -> None:
-    communicator = _communicator(job, alice_client)
+async def test_it_sends_the_current_state_on_connect(
+    job: Job, alice_client: Any, job_socket: Any
+) -> None:
+    communicator = job_socket(job, alice_client)
     connected, _ = await communicator.connect()
 
     assert connected
@@ -44,8 +52,10 @@ async def test_it_sends_the_current_state_on_connect(job: Job, alice_client: Any
     await communicator.disconnect()
 
 
-async def test_it_pushes_progress_as_each_chunk_completes(job: Job, alice_client: Any) -> None:
-    communicator = _communicator(job, alice_client)
+async def test_it_pushes_progress_as_each_chunk_completes(
+    job: Job, alice_client: Any, job_socket: Any
+) -> None:
+    communicator = job_socket(job, alice_client)
     await communicator.connect()
     await communicator.receive_json_from()
 
@@ -60,8 +70,10 @@ async def test_it_pushes_progress_as_each_chunk_completes(job: Job, alice_client
     await communicator.disconnect()
 
 
-async def test_it_sends_the_same_payload_as_the_status_view(job: Job, alice_client: Any) -> None:
-    communicator = _communicator(job, alice_client)
+async def test_it_sends_the_same_payload_as_the_status_view(
+    job: Job, alice_client: Any, job_socket: Any
+) -> None:
+    communicator = job_socket(job, alice_client)
     await communicator.connect()
     pushed = await communicator.receive_json_from()
 
@@ -71,26 +83,30 @@ async def test_it_sends_the_same_payload_as_the_status_view(job: Job, alice_clie
     await communicator.disconnect()
 
 
-async def test_it_rejects_anonymous_sockets(job: Job) -> None:
-    communicator = _communicator(job)
+async def test_it_rejects_anonymous_sockets(job: Job, job_socket: Any) -> None:
+    communicator = job_socket(job)
 
     connected, _ = await communicator.connect()
 
     assert not connected
 
 
-async def test_it_rejects_bob_on_alices_job(job: Job, client: Any, bob: Any) -> None:
+async def test_it_rejects_bob_on_alices_job(
+    job: Job, client: Any, bob: Any, job_socket: Any
+) -> None:
     await database_sync_to_async(client.force_login)(bob)
-    communicator = _communicator(job, client)
+    communicator = job_socket(job, client)
 
     connected, _ = await communicator.connect()
 
     assert not connected
 
 
-async def test_it_lets_staff_watch_any_job(job: Job, client: Any, staff: Any) -> None:
+async def test_it_lets_staff_watch_any_job(
+    job: Job, client: Any, staff: Any, job_socket: Any
+) -> None:
     await database_sync_to_async(client.force_login)(staff)
-    communicator = _communicator(job, client)
+    communicator = job_socket(job, client)
 
     connected, _ = await communicator.connect()
 
@@ -98,9 +114,9 @@ async def test_it_lets_staff_watch_any_job(job: Job, client: Any, staff: Any) ->
     await communicator.disconnect()
 
 
-async def test_it_rejects_foreign_origins(job: Job, alice_client: Any) -> None:
+async def test_it_rejects_foreign_origins(job: Job, open_socket: OpenSocket) -> None:
     headers = [(b"origin", b"http://evil.example"), (b"cookie", b"x=y")]
-    communicator = WebsocketCommunicator(application, f"/ws/jobs/{job.id}/", headers=headers)
+    communicator = open_socket(f"/ws/jobs/{job.id}/", headers)
 
     connected, _ = await communicator.connect()
 
@@ -108,14 +124,14 @@ async def test_it_rejects_foreign_origins(job: Job, alice_client: Any) -> None:
 
 
 async def test_an_idle_socket_stays_open_and_gets_the_next_update(
-    job: Job, alice_client: Any
+    job: Job, alice_client: Any, job_socket: Any
 ) -> None:
     # The real Redis channel layer: 30 s without a message used to end in close code 1011
     # after about 5 s (a socket timeout racing channels_redis's 5 s blocking read).
     from django.conf import settings
 
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
-    communicator = _communicator(job, alice_client)
+    communicator = job_socket(job, alice_client)
     await communicator.connect()
     await communicator.receive_json_from()
 
