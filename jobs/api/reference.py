@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-METHOD_ORDER = ("get", "post", "put", "patch", "delete")
+METHOD_ORDER = ("get", "head", "post", "put", "patch", "delete")
 CODE_RE = re.compile(r"`([^`]+)`")
 STRONG_RE = re.compile(r"\*\*([^*]+)\*\*")
 

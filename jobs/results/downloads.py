@@ -11,7 +11,7 @@ allows. The encrypted ZIP is `archive`; printable casualty cards are `cards`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO
 from uuid import UUID
 
@@ -31,7 +31,7 @@ RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 def download_file(request: AuthenticatedRequest, job_id: UUID, name: str) -> HttpResponseBase:
     job = get_job_for_user(request, job_id)
     output = get_object_or_404(job.outputs, name=name)
-    if storage.missing([str(output.file.name)]):
+    if gone_names([output]):
         return files_gone(request, job)
     return output_response(request, output)
 
@@ -40,43 +40,58 @@ def download_zip(request: AuthenticatedRequest, job_id: UUID) -> HttpResponseBas
     job = get_job_for_user(request, job_id)
     if storage.missing(name for _, name in zip_members(job)):
         return files_gone(request, job)
-    return zip_response(job)
+    return zip_response(request, job)
 
 
 def output_response(request: HttpRequest, output: JobOutput) -> HttpResponseBase:
-    """The file as an attachment: whole (200), a byte range (206), or 416."""
+    """The file as an attachment: whole (200), a byte range (206), or 416. HEAD gets the
+    same headers and no body, without opening the file."""
     size = output.size
     wanted = _requested_range(request, output)
-    if wanted is None:
-        response: HttpResponseBase = StreamedFileResponse(
+    if wanted == UNSATISFIABLE:
+        text = f"The range is outside the file ({size} bytes).\n"  # the server drops it for HEAD
+        response: HttpResponseBase = HttpResponse(text, status=416, content_type="text/plain")
+        response["Content-Range"] = f"bytes */{size}"
+    elif request.method == "HEAD":
+        first, last = wanted or (0, size - 1)
+        response = HttpResponse(status=200 if wanted is None else 206)
+    elif wanted is None:
+        response = StreamedFileResponse(
             output.file.open("rb"),
             as_attachment=True,
             filename=output.name,
             content_type=output.content_type,
         )
-    elif wanted == UNSATISFIABLE:
-        response = HttpResponse(status=416, content_type="text/plain")
-        response.content = f"The range is outside the file ({size} bytes).\n".encode()
-        response["Content-Range"] = f"bytes */{size}"
     else:
         first, last = wanted
         handle = output.file.open("rb")
         response = StreamedResponse(_read(handle, first, last - first + 1), status=206)
+    if response.status_code != 416:
         response["Content-Type"] = output.content_type
-        response["Content-Range"] = f"bytes {first}-{last}/{size}"
-        response["Content-Length"] = str(last - first + 1)
+        response["Content-Length"] = str(size if wanted is None else last - first + 1)
         response["Content-Disposition"] = f'attachment; filename="{output.name}"'
+        if wanted is not None:
+            response["Content-Range"] = f"bytes {first}-{last}/{size}"
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag(output)
     return response
 
 
-def zip_response(job: Job) -> HttpResponseBase:
-    """Every file of a completed job in one ZIP, streamed; 404 while it has none."""
+def zip_response(request: HttpRequest, job: Job) -> HttpResponseBase:
+    """Every file of a completed job in one ZIP, streamed; 404 while it has none. HEAD gets
+    the headers only (no Content-Length: the archive's size is known once it is made)."""
     members = zip_members(job)
-    response = StreamedResponse(storage.zip_stream(members), content_type="application/zip")
+    stream = iter(()) if request.method == "HEAD" else storage.zip_stream(members)
+    response = StreamedResponse(stream, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="medgen-{job.id}.zip"'
     return response
+
+
+def gone_names(outputs: Iterable[JobOutput]) -> list[str]:
+    """The names (never the storage paths) of the outputs whose files storage no longer has."""
+    listed = list(outputs)
+    missing = set(storage.missing(str(output.file.name) for output in listed))
+    return [output.name for output in listed if str(output.file.name) in missing]
 
 
 def zip_members(job: Job) -> list[tuple[str, str]]:

@@ -127,3 +127,86 @@ def test_it_404s_for_bob_and_401s_without_a_token(
 ) -> None:
     assert api.get(f"/jobs/{done_job.id}{suffix}", token=bob_token).status_code == 404
     assert api.get(f"/jobs/{done_job.id}{suffix}", token=None).status_code == 401
+
+
+# -- HEAD: the headers a GET would send, no body -----------------------------------------
+
+
+def test_head_gives_a_files_headers_without_the_file(api: Any, done_job: Job) -> None:
+    url = f"/jobs/{done_job.id}/files/patients.csv"
+    whole = api.get(url)
+
+    head = api.call("head", url)
+
+    assert head.status_code == 200 and head.content == b""
+    for header in ("Content-Type", "Content-Length", "Content-Disposition", "ETag"):
+        assert head[header] == whole[header], header
+    assert head["Content-Length"] == str(len(_stored(done_job, "patients.csv")))
+    assert head["Accept-Ranges"] == "bytes"
+
+
+def test_head_answers_a_range_as_get_would(api: Any, done_job: Job) -> None:
+    url = f"/jobs/{done_job.id}/files/patients.json"
+    size = done_job.outputs.get(name="patients.json").size
+
+    part = api.call("head", url, headers={"Range": "bytes=100-"})
+    outside = api.call("head", url, headers={"Range": f"bytes={size}-"})
+
+    assert part.status_code == 206 and part.content == b""
+    assert part["Content-Range"] == f"bytes 100-{size - 1}/{size}"
+    assert part["Content-Length"] == str(size - 100)
+    assert outside.status_code == 416 and outside["Content-Range"] == f"bytes */{size}"
+
+
+def test_head_on_the_zip_says_it_is_there_without_making_it(
+    api: Any, done_job: Job, make_job: Any
+) -> None:
+    head = api.call("head", f"/jobs/{done_job.id}/download.zip")
+
+    assert head.status_code == 200 and head["Content-Type"] == "application/zip"
+    assert head["Content-Disposition"] == f'attachment; filename="medgen-{done_job.id}.zip"'
+    assert b"".join(head.streaming_content) == b""
+    assert api.call("head", f"/jobs/{make_job().id}/download.zip").status_code == 404
+
+
+# -- files gone from storage: 410, as the pages answer -------------------------------------
+
+
+def _remove(job: Job, name: str) -> str:
+    stored = str(job.outputs.get(name=name).file.name)
+    default_storage.delete(stored)
+    return stored
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_a_file_gone_from_storage_is_410_naming_it_without_its_path(
+    api: Any, done_job: Job, settings: Any, method: str
+) -> None:
+    stored = _remove(done_job, "patients.csv")
+
+    response = api.call(method, f"/jobs/{done_job.id}/files/patients.csv")
+
+    assert response.status_code == 410
+    if method == "get":
+        detail = response.json()["detail"]
+        assert "patients.csv" in detail and "no longer on the server" in detail
+        assert "run the job again" in detail
+        assert str(settings.MEDIA_ROOT) not in detail and stored not in detail
+    # The other file is still served.
+    assert api.call(method, f"/jobs/{done_job.id}/files/patients.json").status_code == 200
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_a_zip_with_a_file_gone_is_410_before_it_starts(
+    api: Any, done_job: Job, settings: Any, method: str
+) -> None:
+    stored = _remove(done_job, "patients.json")
+
+    response = api.call(method, f"/jobs/{done_job.id}/download.zip")
+
+    assert response.status_code == 410
+    assert not response.streaming
+    if method == "get":
+        detail = response.json()["detail"]
+        assert detail.startswith("patients.json of job") and "patients.csv" not in detail
+        assert str(settings.MEDIA_ROOT) not in detail and stored not in detail

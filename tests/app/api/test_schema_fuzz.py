@@ -70,6 +70,8 @@ def test_every_answer_matches_the_schema(
         ("GET", "/api/v1/scenarios/{scenario_id}/versions"),
         ("GET", "/api/v1/jobs/{job_id}/files/{name}"),
         ("GET", "/api/v1/jobs/{job_id}/download.zip"),
+        ("HEAD", "/api/v1/jobs/{job_id}/files/{name}"),
+        ("HEAD", "/api/v1/jobs/{job_id}/download.zip"),
     ]:
         assert (method, path) in reached, (method, path)
 
