@@ -66,6 +66,8 @@ class Setting:
     choices: tuple[tuple[str, str], ...] = ()
     # Capacity only: what the field shows when the document leaves the key out.
     absent: Any = None
+    # A heading that groups the fields of a large section into rows ("" for none).
+    group: str = ""
 
 
 _AGENT_LABELS = {
@@ -115,9 +117,16 @@ def _window_settings(part: str, places: tuple[str, ...]) -> tuple[Setting, ...]:
 
 
 def _capacity_settings() -> tuple[Setting, ...]:
-    """Scope, beds, teams, case minutes, then each leg's ground and air lift."""
+    """Scope and beds, teams, case minutes, then each leg's ground and air lift.
+
+    Each comes in a group of at most four fields, shown as one row with its heading.
+    """
     defaults = reference.care()["capacity"]
-    fm = "US Army FM 4-02.2"
+
+    def count(name: str, path: tuple[str, ...], label: str, group: str, source: str) -> Setting:
+        return Setting(name, ("capacity", *path), label, "count", source, absent="", group=group)
+
+    facilities, teams, minutes = "Facilities", "Teams", "Minutes a team is busy with one case"
     settings = [
         Setting(
             "capacity_scope",
@@ -127,34 +136,26 @@ def _capacity_settings() -> tuple[Setting, ...]:
             "the whole theatre",
             (("theatre", "The whole theatre"), ("front", "Each front (its own of these sizes)")),
             absent="theatre",
+            group=facilities,
         ),
         *(
-            Setting(
+            count(
                 f"capacity_beds_{r.lower()}",
-                ("capacity", "beds", r),
+                ("beds", r),
                 f"{ROLE_NAMES[r]} beds",
-                "count",
+                facilities,
                 "unlimited",
-                absent="",
             )
             for r in CAPACITY_ROLES
         ),
-        Setting(
-            "capacity_teams_r1",
-            ("capacity", "teams", "R1"),
-            "Role 1 treatment teams",
-            "count",
-            "unlimited",
-            absent="",
-        ),
+        count("capacity_teams_r1", ("teams", "R1"), "Role 1 treatment teams", teams, "unlimited"),
         *(
-            Setting(
+            count(
                 f"capacity_teams_{r.lower()}",
-                ("capacity", "teams", r),
+                ("teams", r),
                 f"{ROLE_NAMES[r]} surgical teams",
-                "count",
+                teams,
                 "unlimited",
-                absent="",
             )
             for r in ("R2", "R3")
         ),
@@ -162,56 +163,53 @@ def _capacity_settings() -> tuple[Setting, ...]:
             Setting(
                 f"capacity_case_minutes_{r.lower()}",
                 ("capacity", "case_minutes", r),
-                f"{ROLE_NAMES[r]} minutes a team spends on a case",
+                f"{ROLE_NAMES[r]} case minutes",
                 "minutes",
                 f"{plain_number(defaults['case_minutes'][r])} (estimate)",
                 absent="",
+                group=minutes,
             )
             for r in CAPACITY_ROLES
         ),
     ]
     for leg in LEGS:
-        shown_leg = leg.replace("-", " → ")
+        start, end = leg.split("-")
+        shown_leg = f"{ROLE_NAMES.get(start, start)} → {ROLE_NAMES[end]}"
         for mode in LIFT_MODES:
-            vehicle = "ground ambulances" if mode == "ground" else "helicopters"
-            base = ("capacity", "lift", leg, mode)
+            vehicles = "Ground ambulances" if mode == "ground" else "Helicopters"
+            group = f"Lift {shown_leg}: {vehicles.lower()}"
+            base = (*("lift", leg, mode),)
             name = f"lift_{leg.lower().replace('-', '_')}_{mode}"
             mode_defaults = defaults[mode]
             flown = mode_defaults.get("precedences", list(PRECEDENCES))
             settings += [
-                Setting(
-                    f"{name}_vehicles",
-                    (*base, "vehicles"),
-                    f"{shown_leg}: {vehicle}",
-                    "count",
-                    "unlimited",
-                    absent="",
-                ),
-                Setting(
+                count(f"{name}_vehicles", (*base, "vehicles"), vehicles, group, "unlimited"),
+                count(
                     f"{name}_patients_per_trip",
                     (*base, "patients_per_trip"),
-                    f"{shown_leg}: patients per {mode} trip",
-                    "count",
-                    f"{mode_defaults['patients_per_trip']} ({fm})",
-                    absent="",
+                    "Patients per trip",
+                    group,
+                    f"{mode_defaults['patients_per_trip']} (FM 4-02.2)",
                 ),
                 Setting(
                     f"{name}_turnaround_minutes",
-                    (*base, "turnaround_minutes"),
-                    f"{shown_leg}: {mode} turnaround minutes",
+                    ("capacity", *base, "turnaround_minutes"),
+                    "Turnaround minutes",
                     "minutes",
                     f"{plain_number(mode_defaults['turnaround_minutes'][leg])} (estimate)",
                     absent="",
+                    group=group,
                 ),
                 Setting(
                     f"{name}_precedences",
-                    (*base, "precedences"),
-                    f"{shown_leg}: precedences carried by {mode}",
+                    ("capacity", *base, "precedences"),
+                    "Precedences carried",
                     "precedences",
                     "all"
                     if len(flown) == len(PRECEDENCES)
                     else ", ".join(PRECEDENCE_NAMES[p] for p in flown) + " (estimate)",
                     absent=list(flown),
+                    group=group,
                 ),
             ]
     return tuple(settings)
@@ -330,7 +328,9 @@ SECTIONS = (
 SETTINGS = tuple(setting for section in SECTIONS for setting in section.settings)
 # Engine issue paths -> fields (the form's FIELD_OF_PATH takes these in).
 FIELD_OF_PATH = {".".join(setting.path): setting.name for setting in SETTINGS}
-# A leg's own issues ("no mode carries routine casualties") show on its ground ambulances.
+# A leg's own issues ("no mode carries routine casualties") show on its ground ambulances,
+# without that field's label in front.
+LEG_PATHS = frozenset(f"capacity.lift.{leg}" for leg in LEGS)
 FIELD_OF_PATH |= {
     f"capacity.lift.{leg}": f"lift_{leg.lower().replace('-', '_')}_ground_vehicles" for leg in LEGS
 }

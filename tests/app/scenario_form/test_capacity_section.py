@@ -142,7 +142,10 @@ def test_engine_issues_about_lift_land_on_the_fields() -> None:
     only_air = data_for(plain(), lift_r1_r2_air_vehicles="2")
     form = submitted(only_air)
     assert not form.is_valid()
-    assert "no mode carries priority casualties" in str(form.errors["lift_r1_r2_ground_vehicles"])
+    assert form.errors["lift_r1_r2_ground_vehicles"] == [
+        "No mode carries priority casualties; add one that does.",
+        "No mode carries routine casualties; add one that does.",
+    ]
 
     no_vehicles = submitted(data_for(plain(), lift_r2_r3_ground_patients_per_trip="3"))
     assert not no_vehicles.is_valid()
@@ -161,7 +164,7 @@ def test_fields_show_defaults_and_their_sources() -> None:
     assert fields["capacity_beds_r2"].help_text == "Empty: unlimited."
     assert fields["capacity_case_minutes_r2"].help_text == "Empty: default 120 (estimate)."
     assert fields["lift_r1_r2_ground_patients_per_trip"].help_text == (
-        "Empty: default 4 (US Army FM 4-02.2)."
+        "Empty: default 4 (FM 4-02.2)."
     )
     assert fields["lift_r1_r2_air_turnaround_minutes"].help_text == (
         "Empty: default 75 (estimate)."
@@ -188,4 +191,4 @@ def test_the_page_shows_capacity_collapsed_and_filled_from_a_preset(alice_client
     tag = re.search(r'<details class="section settings" id="settings-capacity"[^>]*>', page)
     assert tag and " open" not in tag.group(0)
     assert re.search(r'name="capacity_beds_r2"[^>]*value="30"', page)
-    assert "Capacity of care" in page
+    assert "Capacity of care" in page and "Lift Role 1 → Role 2: helicopters" in page
