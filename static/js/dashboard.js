@@ -39,9 +39,10 @@
   var LIFT_COLORS = { "POI-R1": "#37474f", "R1-R2": "#000000" };
 
   // Capacity of care (issue 11): lines the scenario's limits draw across a chart, dashed,
-  // labelled on the chart at their left end. `lines`: {key: {value, label}}, absent
-  // without capacity. The series holds the value at every point so the axis makes room
-  // for it and the tooltip names it; its mark line draws and labels it.
+  // labelled on the chart at their right end (where casualties have mostly gone).
+  // `lines`: {key: {value, label}}, absent without capacity. The series holds the value at
+  // every point so the axis makes room for it and the tooltip names it; its mark line
+  // draws and labels it.
   function capacitySeries(lines, length, colors) {
     return Object.keys(lines || {}).map(function (key) {
       var line = lines[key], data = [];
@@ -51,7 +52,7 @@
         name: line.label, type: "line", data: data, showSymbol: false, symbol: "none", z: 6,
         lineStyle: { opacity: 0 }, itemStyle: { color: style.color }, capacity: true,
         markLine: { silent: true, symbol: "none", data: [{ yAxis: line.value }], lineStyle: style,
-                    label: { position: "insideStartTop", formatter: line.label, color: style.color, fontSize: 11 } },
+                    label: { position: "insideEndTop", formatter: line.label, color: style.color, fontSize: 11 } },
       };
     });
   }
