@@ -26,7 +26,7 @@ def completed_job(request: AuthenticatedRequest, job_id: UUID) -> Job:
 
 def _figures(job: Job) -> dict[str, object]:
     try:
-        return figures.dashboard_data(figures.read_summary(job))
+        return figures.dashboard_data(figures.read_summary(job), job.scenario)
     except figures.FiguresUnavailable as error:
         raise Http404(str(error)) from None
 

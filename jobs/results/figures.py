@@ -5,10 +5,12 @@ back, with times put in the scenario's zone and the rates set against their refe
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from jobs.results import rates
+from jobs.results.capacity_lines import capacity_lines
 from jobs.results.dtg import local
 
 SUMMARY = "summary.json"
@@ -28,9 +30,12 @@ def read_summary(job: Any) -> dict[str, Any]:
         return json.load(handle)  # type: ignore[no-any-return]
 
 
-def dashboard_data(summary: dict[str, Any]) -> dict[str, Any]:
+def dashboard_data(
+    summary: dict[str, Any], scenario: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """What the dashboard's charts draw: the summary's sections, hour and day labels in
-    the scenario's zone, the rates compared, and the totals the charts must add up to."""
+    the scenario's zone, the rates compared, and the totals the charts must add up to;
+    with the job's `scenario`, its capacity of care as lines (None without capacity)."""
     start = datetime.fromisoformat(summary["start"])
     hours = summary["hours"]
     hour_labels = [(start + timedelta(hours=h)).strftime("%d %b %H:%M") for h in range(hours)]
@@ -56,4 +61,5 @@ def dashboard_data(summary: dict[str, Any]) -> dict[str, Any]:
         "injuries": summary["injuries"],
         "outcomes": summary["outcomes"],
         "rates": rates.compared(summary["outcomes"]["rates"]),
+        "capacity": capacity_lines(scenario),
     }

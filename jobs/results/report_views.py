@@ -27,7 +27,7 @@ def job_report(request: AuthenticatedRequest, job_id: UUID) -> HttpResponse:
         "scenario": job.scenario,
     }
     try:
-        data = figures.dashboard_data(figures.read_summary(job))
+        data = figures.dashboard_data(figures.read_summary(job), job.scenario)
     except figures.FiguresUnavailable as error:
         context["unavailable"] = str(error)
         return render(request, "results/report.html", context)

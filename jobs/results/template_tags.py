@@ -15,7 +15,7 @@ register = template.Library()
 @register.inclusion_tag("results/dashboard.html")
 def job_dashboard(job: Any, renderer: str = "canvas") -> dict[str, Any]:
     try:
-        data = figures.dashboard_data(figures.read_summary(job))
+        data = figures.dashboard_data(figures.read_summary(job), job.scenario)
     except figures.FiguresUnavailable as error:
         return {"job": job, "unavailable": str(error)}
     numbers = {}

@@ -47,7 +47,7 @@ NATION_RE = re.compile(r"^([A-Za-z]{3})\s*[:=]?\s*(\d+(?:\.\d+)?)?\s*%?$")
 FORM_KEYS = frozenset(
     {"title", "total_patients", "days", "start", "seed", "warfare", "intensity", "tempo"}
     | {"special_events", "environment", "fronts", "injury_mix"}
-    | {"care", "demographics", "outcomes", "clinical_detail"}  # jobs.scenario_form.sections
+    | {"care", "demographics", "outcomes", "clinical_detail", "capacity"}  # ...sections
     | {"climate", "cbrn_agent"}
 )
 

@@ -209,12 +209,18 @@ class ScenarioForm(ScenarioFields):
 
     @property
     def setting_sections(self) -> list[dict[str, Any]]:
-        """The collapsed sections of less-used keys: section, bound fields, open (errors)."""
+        """The collapsed sections of less-used keys: section, its fields in (heading, fields)
+        groups, open (when a field has errors)."""
         shown = []
         for section in sections.SECTIONS:
             fields = [self[setting.name] for setting in section.settings]
             is_open = self.is_bound and any(field.errors for field in fields)
-            shown.append({"section": section, "fields": fields, "open": is_open})
+            groups: list[tuple[str, list[forms.BoundField]]] = []
+            for setting, field in zip(section.settings, fields, strict=True):
+                if not groups or groups[-1][0] != setting.group:
+                    groups.append((setting.group, []))
+                groups[-1][1].append(field)
+            shown.append({"section": section, "groups": groups, "open": is_open})
         return shown
 
     @property
@@ -382,7 +388,8 @@ class ScenarioForm(ScenarioFields):
         if head in self._row_formsets:
             self._row_formsets[head].add_engine_issue(index, key, tail, issue.message)
         elif name is not None:
-            label = "" if name == "environment" else str(self.fields[name].label or "")
+            unlabelled = name == "environment" or issue.path in sections.LEG_PATHS
+            label = "" if unlabelled else str(self.fields[name].label or "")
             self.add_error(name, as_sentence(label, issue.message))
         elif head in self.section_errors:
             self.section_errors[head].append(as_sentence("", issue.message))

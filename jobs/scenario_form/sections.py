@@ -1,9 +1,14 @@
 """The scenario's less-used keys as fields: a plain table from engine paths to fields.
 
 Roles of care present, transit and holding windows, the share of women, the outcome
-probabilities and clinical detail. The page shows them in collapsed sections, each field
-with the engine's default and where that default comes from (docs/scenarios.md). A
-`capacity` section (issue 11) joins the table as one more `Section` with its settings.
+probabilities, clinical detail and the capacity of care. The page shows them in collapsed
+sections, each field with the engine's default and where that default comes from
+(docs/scenarios.md).
+
+Capacity (issue 11) differs from the rest in one way: it is absent unless the user limits
+something. Its fields start empty (unlimited, or the engine's default shown in the help
+text) and only typed values reach the document, so a scenario without capacity keeps
+writing no `capacity` key, and a preset's capacity comes back exactly as it was written.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 import generation
+from generation import reference
 from jobs.scenario_form.fields import (
     CHOICE_MESSAGES,
     engine_defaults,
@@ -39,6 +45,10 @@ PRECEDENCE_NAMES = {
 }
 MAX_WINDOW_MINUTES = 60 * 24 * 60  # the engine's limit: 60 days
 SEPARATORS = re.compile(r"[\s,;/]+")
+CAPACITY_ROLES = ("R1", "R2", "R3")
+LIFT_MODES = ("ground", "air")
+MAX_COUNT = 100_000  # the engine's limit (generation.capacity_validation)
+UNLIMITED = "unlimited"
 
 
 @dataclass(frozen=True)
@@ -48,10 +58,16 @@ class Setting:
     name: str  # the form field
     path: tuple[str, ...]  # keys into the scenario document
     label: str
-    kind: str  # "percent", "window", "roles", "flag" or "choice"
+    # "percent", "window", "roles", "flag", "choice"; capacity: "count", "minutes",
+    # "precedences" (and "choice" for its scope)
+    kind: str
     source: str
     # A "choice": (value, label) pairs; a first value "" means "left to the engine".
     choices: tuple[tuple[str, str], ...] = ()
+    # Capacity only: what the field shows when the document leaves the key out.
+    absent: Any = None
+    # A heading that groups the fields of a large section into rows ("" for none).
+    group: str = ""
 
 
 _AGENT_LABELS = {
@@ -98,6 +114,105 @@ def _window_settings(part: str, places: tuple[str, ...]) -> tuple[Setting, ...]:
         for place in places
         for precedence in PRECEDENCES
     )
+
+
+def _capacity_settings() -> tuple[Setting, ...]:
+    """Scope and beds, teams, case minutes, then each leg's ground and air lift.
+
+    Each comes in a group of at most four fields, shown as one row with its heading.
+    """
+    defaults = reference.care()["capacity"]
+
+    def count(name: str, path: tuple[str, ...], label: str, group: str, source: str) -> Setting:
+        return Setting(name, ("capacity", *path), label, "count", source, absent="", group=group)
+
+    facilities, teams, minutes = "Facilities", "Teams", "Minutes a team is busy with one case"
+    settings = [
+        Setting(
+            "capacity_scope",
+            ("capacity", "scope"),
+            "Shared by",
+            "choice",
+            "the whole theatre",
+            (("theatre", "The whole theatre"), ("front", "Each front (its own of these sizes)")),
+            absent="theatre",
+            group=facilities,
+        ),
+        *(
+            count(
+                f"capacity_beds_{r.lower()}",
+                ("beds", r),
+                f"{ROLE_NAMES[r]} beds",
+                facilities,
+                "unlimited",
+            )
+            for r in CAPACITY_ROLES
+        ),
+        count("capacity_teams_r1", ("teams", "R1"), "Role 1 treatment teams", teams, "unlimited"),
+        *(
+            count(
+                f"capacity_teams_{r.lower()}",
+                ("teams", r),
+                f"{ROLE_NAMES[r]} surgical teams",
+                teams,
+                "unlimited",
+            )
+            for r in ("R2", "R3")
+        ),
+        *(
+            Setting(
+                f"capacity_case_minutes_{r.lower()}",
+                ("capacity", "case_minutes", r),
+                f"{ROLE_NAMES[r]} case minutes",
+                "minutes",
+                f"{plain_number(defaults['case_minutes'][r])} (estimate)",
+                absent="",
+                group=minutes,
+            )
+            for r in CAPACITY_ROLES
+        ),
+    ]
+    for leg in LEGS:
+        start, end = leg.split("-")
+        shown_leg = f"{ROLE_NAMES.get(start, start)} → {ROLE_NAMES[end]}"
+        for mode in LIFT_MODES:
+            vehicles = "Ground ambulances" if mode == "ground" else "Helicopters"
+            group = f"Lift {shown_leg}: {vehicles.lower()}"
+            base = (*("lift", leg, mode),)
+            name = f"lift_{leg.lower().replace('-', '_')}_{mode}"
+            mode_defaults = defaults[mode]
+            flown = mode_defaults.get("precedences", list(PRECEDENCES))
+            settings += [
+                count(f"{name}_vehicles", (*base, "vehicles"), vehicles, group, "unlimited"),
+                count(
+                    f"{name}_patients_per_trip",
+                    (*base, "patients_per_trip"),
+                    "Patients per trip",
+                    group,
+                    f"{mode_defaults['patients_per_trip']} (FM 4-02.2)",
+                ),
+                Setting(
+                    f"{name}_turnaround_minutes",
+                    ("capacity", *base, "turnaround_minutes"),
+                    "Turnaround minutes",
+                    "minutes",
+                    f"{plain_number(mode_defaults['turnaround_minutes'][leg])} (estimate)",
+                    absent="",
+                    group=group,
+                ),
+                Setting(
+                    f"{name}_precedences",
+                    ("capacity", *base, "precedences"),
+                    "Precedences carried",
+                    "precedences",
+                    "all"
+                    if len(flown) == len(PRECEDENCES)
+                    else ", ".join(PRECEDENCE_NAMES[p] for p in flown) + " (estimate)",
+                    absent=list(flown),
+                    group=group,
+                ),
+            ]
+    return tuple(settings)
 
 
 SECTIONS = (
@@ -199,11 +314,26 @@ SECTIONS = (
             ),
         ),
     ),
-    # Capacity of care (issue 11): one more Section here, its settings in the same table.
+    Section(
+        "capacity",
+        "Capacity of care",
+        "Leave a field empty for no limit: without any limit every role has room and every "
+        "vehicle waits, as before. With limits, casualties wait for a bed, a team or lift "
+        "in precedence order, are diverted when a facility is full, and waiting adds deaths "
+        'of wounds (docs/scenarios.md, "Capacity of care"). A leg with lift needs a mode '
+        "for every precedence.",
+        _capacity_settings(),
+    ),
 )
 SETTINGS = tuple(setting for section in SECTIONS for setting in section.settings)
 # Engine issue paths -> fields (the form's FIELD_OF_PATH takes these in).
 FIELD_OF_PATH = {".".join(setting.path): setting.name for setting in SETTINGS}
+# A leg's own issues ("no mode carries routine casualties") show on its ground ambulances,
+# without that field's label in front.
+LEG_PATHS = frozenset(f"capacity.lift.{leg}" for leg in LEGS)
+FIELD_OF_PATH |= {
+    f"capacity.lift.{leg}": f"lift_{leg.lower().replace('-', '_')}_ground_vehicles" for leg in LEGS
+}
 DOCUMENT_KEYS = frozenset(setting.path[0] for setting in SETTINGS)
 
 
@@ -213,7 +343,12 @@ def setting_fields() -> dict[str, forms.Field]:
 
 
 def _field(setting: Setting) -> forms.Field:
-    default = shown_value(setting, lookup(engine_defaults(), setting.path))
+    if setting.absent is not None and setting.kind != "choice":
+        return _capacity_field(setting)
+    if setting.absent is not None:
+        default = setting.absent
+    else:
+        default = shown_value(setting, lookup(engine_defaults(), setting.path))
     if setting.kind == "roles":
         return forms.MultipleChoiceField(
             label=setting.label,
@@ -247,6 +382,69 @@ def _field(setting: Setting) -> forms.Field:
     )
 
 
+def _capacity_field(setting: Setting) -> forms.Field:
+    """A capacity count, minutes or precedences; empty means unlimited or the default."""
+    if setting.kind == "precedences":
+        return forms.MultipleChoiceField(
+            label=setting.label,
+            choices=[(p, PRECEDENCE_NAMES[p]) for p in PRECEDENCES],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,  # none ticked: the engine's message, for a mode in use
+            error_messages=CHOICE_MESSAGES,
+            help_text=f"Default: {setting.source}.",
+        )
+    empty = "unlimited" if setting.source == "unlimited" else f"default {setting.source}"
+    field_class = CountField if setting.kind == "count" else MinutesField
+    return field_class(
+        label=setting.label,
+        required=False,
+        help_text=f"Empty: {empty}.",
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "decimal",
+                "maxlength": "20",
+                "placeholder": UNLIMITED if setting.source == "unlimited" else "",
+            }
+        ),
+    )
+
+
+class CountField(forms.CharField):
+    """A whole number from 1, or empty / "unlimited" for no limit (None)."""
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        text = (super().to_python(value) or "").strip()[:40]
+        if text.lower() in ("", UNLIMITED):
+            return None
+        message = f"Enter a whole number from 1 to {MAX_COUNT:,}, or leave it empty."
+        try:
+            number = Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            raise ValidationError(message) from None
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValidationError(message)
+        if not 1 <= number <= MAX_COUNT:
+            raise ValidationError(message)
+        return int(number)
+
+
+class MinutesField(forms.CharField):
+    """Minutes above 0, or empty for the engine's default (None)."""
+
+    def to_python(self, value: Any) -> int | float | None:  # type: ignore[override]
+        text = (super().to_python(value) or "").strip()[:40]
+        if not text:
+            return None
+        message = f"Enter minutes above 0 and at most {MAX_WINDOW_MINUTES:,}, or leave it empty."
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(message) from None
+        if not number.is_finite() or not 0 < number <= MAX_WINDOW_MINUTES:
+            raise ValidationError(message)
+        return int(number) if number == number.to_integral_value() else float(number)
+
+
 class WindowField(forms.CharField):
     """Minutes typed as `10 30 75` (min, most likely, max) or `10 75` (min, max)."""
 
@@ -269,7 +467,9 @@ def shown_value(setting: Setting, value: Any) -> Any:
         return plain_number(Decimal(str(value)) * 100)
     if setting.kind == "window":
         return " ".join(plain_number(minutes) for minutes in value)
-    return list(value) if setting.kind == "roles" else value
+    if setting.kind in ("count", "minutes"):
+        return "" if value in ("", UNLIMITED) else plain_number(value)
+    return list(value) if setting.kind in ("roles", "precedences") else value
 
 
 def initial_for(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -280,7 +480,9 @@ def initial_for(document: Mapping[str, Any]) -> dict[str, Any]:
         try:
             value = lookup(document, setting.path)
         except (KeyError, TypeError):
-            if setting.kind == "choice" and setting.choices[0][0] == "":
+            if setting.absent is not None:
+                value = setting.absent  # capacity: empty, or the engine's default shown
+            elif setting.kind == "choice" and setting.choices[0][0] == "":
                 value = ""  # absent: the engine decides (e.g. the climate from the fronts)
             else:
                 value = lookup(defaults, setting.path)
@@ -305,7 +507,12 @@ def parse_window(text: str) -> list[int | float]:
 def document_part(cleaned: Mapping[str, Any]) -> dict[str, Any]:
     """The document keys these settings fill, from the cleaned values present."""
     document: dict[str, Any] = {}
+    capacity = capacity_part(cleaned)
+    if capacity:
+        document["capacity"] = capacity
     for setting in SETTINGS:
+        if setting.path[0] == "capacity":
+            continue
         if cleaned.get(setting.name) is None or cleaned.get(setting.name) == "":
             continue  # rejected (the form shows why) or left to the engine: its default
         value = cleaned[setting.name]
@@ -315,6 +522,44 @@ def document_part(cleaned: Mapping[str, Any]) -> dict[str, Any]:
             value = [role for role in ROLES if role in value]
         place = document
         for key in setting.path[:-1]:
+            place = place.setdefault(key, {})
+        place[setting.path[-1]] = value
+    return document
+
+
+def capacity_part(cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    """The `capacity` section from its fields; empty when nothing is limited.
+
+    A lift mode is written when any of its numbers is typed (without vehicles the
+    engine says so on that field); its precedences only when they differ from the
+    default, so an untouched form gives back exactly the document it was filled from.
+    """
+    settings = [s for s in SETTINGS if s.path[0] == "capacity"]
+    # A count or anything about lift is a limit, or a mistake the engine names (a lift
+    # without vehicles); case minutes alone limit nothing.
+    if not any(
+        cleaned.get(s.name) is not None
+        for s in settings
+        if s.kind in ("count", "minutes") and (s.kind == "count" or s.path[1] == "lift")
+    ):
+        return {}
+    document: dict[str, Any] = {"scope": cleaned.get("capacity_scope") or "theatre"}
+    for setting in settings:
+        value = cleaned.get(setting.name)
+        if setting.kind == "precedences":
+            mode_typed = any(
+                cleaned.get(other.name) is not None
+                for other in settings
+                if other.path[:4] == setting.path[:4] and other.kind != "precedences"
+            )
+            if not mode_typed or set(value or ()) == set(setting.absent):
+                continue
+            # None ticked: the engine's message lands on this field
+            value = [p for p in PRECEDENCES if p in (value or ())]
+        elif setting.kind == "choice" or value is None:
+            continue
+        place = document
+        for key in setting.path[1:-1]:
             place = place.setdefault(key, {})
         place[setting.path[-1]] = value
     return document

@@ -36,6 +36,33 @@
       MECHANISM_COLORS[name];
   }
 
+  var LIFT_COLORS = { "POI-R1": "#37474f", "R1-R2": "#000000" };
+
+  // Capacity of care (issue 11): lines the scenario's limits draw across a chart, dashed,
+  // labelled on the chart at their right end (where casualties have mostly gone).
+  // `lines`: {key: {value, label}}, absent without capacity. The series holds the value at
+  // every point so the axis makes room for it and the tooltip names it; its mark line
+  // draws and labels it.
+  function capacitySeries(lines, length, colors) {
+    return Object.keys(lines || {}).map(function (key) {
+      var line = lines[key], data = [];
+      for (var i = 0; i < length; i++) data.push(line.value);
+      var style = { type: "dashed", width: 1.5, color: colors[key] || "#000" };
+      return {
+        name: line.label, type: "line", data: data, showSymbol: false, symbol: "none", z: 6,
+        lineStyle: { opacity: 0 }, itemStyle: { color: style.color }, capacity: true,
+        markLine: { silent: true, symbol: "none", data: [{ yAxis: line.value }], lineStyle: style,
+                    label: { position: "insideEndTop", formatter: line.label, color: style.color, fontSize: 11 } },
+      };
+    });
+  }
+
+  // The legend names the data; capacity lines are labelled on the chart itself.
+  function legendOf(series) {
+    return { top: 0, type: "scroll",
+             data: series.filter(function (x) { return !x.capacity; }).map(function (x) { return x.name; }) };
+  }
+
   function Dashboard(root) {
     this.root = root;
     this.renderer = root.dataset.renderer || "canvas";
@@ -170,9 +197,12 @@
       return { name: place, type: "line", data: source[place].slice(0, length), showSymbol: false, step: present ? "end" : false,
                lineStyle: { width: 1.5 }, itemStyle: { color: ROLE_COLORS[place] } };
     });
+    // Beds hold patients present, so they are drawn against that view only.
+    var capacity = this.data.capacity;
+    if (present && capacity) series = series.concat(capacitySeries(capacity.beds, length, ROLE_COLORS));
     this.draw("load", {
       tooltip: { trigger: "axis" },
-      legend: { top: 0 },
+      legend: legendOf(series),
       grid: { left: 48, right: 16, top: 40, bottom: 56 },
       xAxis: this.timeAxis(true, length),
       yAxis: { type: "value", name: present ? "patients present" : "arrivals per hour" },
@@ -189,9 +219,10 @@
       return { name: label(key), type: "bar", stack: "requests", data: source[key].slice(0, length), barCategoryGap: "0%",
                itemStyle: { color: color(key) } };
     });
+    if (this.data.capacity) series = series.concat(capacitySeries(this.data.capacity.lift_per_hour, length, LIFT_COLORS));
     this.draw("evacuation", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { top: 0 },
+      legend: legendOf(series),
       grid: { left: 48, right: 16, top: 40, bottom: 56 },
       xAxis: this.timeAxis(true, length),
       yAxis: { type: "value", name: "9-line requests per hour" },
@@ -207,9 +238,10 @@
       total += sum(source[place]);
       return { name: place, type: "bar", data: source[place].slice(0, length), itemStyle: { color: ROLE_COLORS[place] } };
     });
+    if (this.data.capacity) series = series.concat(capacitySeries(this.data.capacity.surgery_per_day, length, ROLE_COLORS));
     this.draw("surgery", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { top: 0 },
+      legend: legendOf(series),
       grid: { left: 48, right: 16, top: 40, bottom: 30 },
       xAxis: this.timeAxis(false, length),
       yAxis: { type: "value", name: "surgical cases" },

@@ -124,7 +124,7 @@ def test_the_climate_is_left_to_the_engine_unless_chosen() -> None:
 
 def test_engine_paths_and_fields_are_one_table() -> None:
     names = [setting.name for setting in sections.SETTINGS]
-    assert len(names) == len(set(names)) == 1 + 16 + 12 + 1 + 2 + 1 + 2
+    assert len(names) == len(set(names)) == 1 + 16 + 12 + 1 + 2 + 1 + 2 + 1 + 9 + 32
     assert sections.FIELD_OF_PATH["care.transit.R3-R4.routine"] == "transit_r3_r4_routine"
 
 
@@ -132,7 +132,7 @@ def test_engine_paths_and_fields_are_one_table() -> None:
 def test_the_page_shows_the_sections_collapsed(alice_client: Client) -> None:
     page = alice_client.get("/jobs/new/").content.decode()
 
-    for key in ("roles", "transit", "holding", "people", "outcomes", "clinical"):
+    for key in ("roles", "transit", "holding", "people", "outcomes", "clinical", "capacity"):
         tag = re.search(rf'<details class="section settings" id="settings-{key}"[^>]*>', page)
         assert tag and " open" not in tag.group(0), key
     assert 'name="transit_poi_r1_urgent" value="10 30 75"' in page
