@@ -15,8 +15,12 @@ from typing import Any
 from generation import grids, reference
 
 Stay = tuple[str, int, int]  # facility, start, end (seconds after scenario start)
-Treatment = tuple[int, str, str, str]  # time, facility, code, display
+# The drug a procedure gives (SNOMED CT substance code, term); NO_MEDICATION for others.
+Medication = tuple[str, str]
+NO_MEDICATION: Medication = ("", "")
+Treatment = tuple[int, str, str, str, Medication]  # time, facility, code, display, drug
 MINUTE = 60
+NO_LIMIT = 1e9  # minutes: a rule with no latest time after injury
 
 
 # Plain, not frozen, dataclasses that nothing changes once compiled
@@ -32,6 +36,10 @@ class Rule:
     probability: float
     after: float  # minutes after arriving: uniform in [after, after + after_span)
     after_span: float
+    # The drug given (a drug administration's procedure code says only "a drug"): with
+    # the code it makes the rule's key, so two drugs are two treatments.
+    medication: Medication
+    within: float  # latest time after injury in minutes (tranexamic acid: 3 h)
 
     def applies(self, tags: frozenset[str], severity: str) -> bool:
         if self.severities is not None and severity not in self.severities:
@@ -144,6 +152,7 @@ def _weights(weights: dict[str, float]) -> Weights:
 
 def _rule(spec: dict[str, Any], terms: dict[str, str]) -> Rule:
     severities = spec.get("severity")
+    drug = spec.get("medication")
     return Rule(
         code=spec["code"],
         display=terms[spec["code"]],
@@ -155,6 +164,8 @@ def _rule(spec: dict[str, Any], terms: dict[str, str]) -> Rule:
         # Random.uniform(low, high) computes low + (high - low) * random(): keep both parts.
         after=float(spec["after"][0]),
         after_span=float(spec["after"][1] - spec["after"][0]),
+        medication=(drug, terms[drug]) if drug else NO_MEDICATION,
+        within=float(spec.get("within", NO_LIMIT)),
     )
 
 
@@ -199,20 +210,25 @@ def treatments(
     severity: str,
     visits: list[Stay],
 ) -> list[Treatment]:
-    """Procedures fitting the conditions and each role's capability, in time order."""
+    """Procedures fitting the conditions and each role's capability, in time order; each
+    procedure (a drug administration: each drug) at most once."""
     r = rng.random
-    given: dict[str, Treatment] = {}
+    given: dict[tuple[str, str], Treatment] = {}
+    injured = visits[0][1] if visits else 0  # the stay at the point of injury starts then
     for place, start, end in visits:
         if end - start < 2:
             continue
         for rule in clinical.applicable(place, severity, tags):
-            if rule.code in given or r() >= rule.probability:
+            key = (rule.code, rule.medication[0])
+            if key in given or r() >= rule.probability:
                 continue
             when = start + int((rule.after + rule.after_span * r()) * MINUTE)
             if when >= end:  # a short stay: squeeze it in
                 when = start + 1 + int((end - start - 2) * r())
-            given[rule.code] = (when, place, rule.code, rule.display)
-    return sorted(given.values())  # codes are unique: the display never decides
+            if when - injured > rule.within * MINUTE:
+                continue  # too late for it (tranexamic acid after 3 h harms: CRASH-2)
+            given[key] = (when, place, rule.code, rule.display, rule.medication)
+    return sorted(given.values())  # keys are unique: only equal times compare further
 
 
 def severity_path(

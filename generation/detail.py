@@ -85,13 +85,10 @@ def clinical_detail(
         tags = tags | tables.cbrn.tags  # the agent's own treatments (autoinjector, ...)
     severity = "T1" if casualty.triage == "DEAD" else casualty.triage
     given = clinical.treatments(rng, ct, tags, severity, clinical.stays(timeline))
-    given_times = [clock.iso(when) for when, _, _, _ in given]
+    given_times = [clock.iso(t[0]) for t in given]
     # Parallel lists are walked by index here, not zip(strict=True): compiled, that zip
     # is a generic call.
-    treatments = [
-        {"time": given_times[i], "facility": place, "code": code, "display": display}
-        for i, (_, place, code, display) in enumerate(given)
-    ]
+    treatments = [_treatment(given_times[i], t) for i, t in enumerate(given)]
     # Order matters for byte-identical output: transport, movement, treatments, vitals,
     # handovers, 9-lines.
     injury = casualty.injury
@@ -115,6 +112,15 @@ def clinical_detail(
         else []
     )
     return given, sent
+
+
+def _treatment(time: str, given: Treatment) -> dict[str, Any]:
+    """A treatment as written; a drug administration names its drug (`medication`)."""
+    _, place, code, display, (drug, drug_display) = given
+    entry: dict[str, Any] = {"time": time, "facility": place, "code": code, "display": display}
+    if drug:
+        entry["medication"] = {"code": drug, "display": drug_display}
+    return entry
 
 
 def _movement(rng: random.Random, casualty: Casualty, needs_request: bool) -> str | None:
@@ -192,7 +198,8 @@ def _handovers(
         clock.dtg(timeline[0][0]),
         casualty.mechanism,
         paperwork.injury_texts(casualty.conditions),
-        [(display, clock.dtg(when)) for when, _, _, display in given],
+        # A drug by its name ("Tranexamic acid"), not as "Administration of drug ...".
+        [(t[4][1] or t[3], clock.dtg(t[0])) for t in given],
     )
     handovers = []
     previous = "POI"
@@ -228,9 +235,9 @@ def _medevac(
     times they are sent are appended to `sent_at`."""
     # On a ventilator from the first ventilation on (treatments are in time order).
     ventilated_from = NEVER
-    for when, _, code, _ in given:
-        if code in VENTILATED:
-            ventilated_from = when
+    for t in given:
+        if t[2] in VENTILATED:
+            ventilated_from = t[0]
             break
     requests = []
     for index in range(1, len(timeline)):

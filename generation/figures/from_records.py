@@ -29,6 +29,11 @@ class TimeReader:
         return base + int(iso[11:13]) * 3600 + int(iso[14:16]) * 60 + int(iso[17:19])
 
 
+def _drug(treatment: dict[str, Any]) -> tuple[str, str]:
+    drug = treatment.get("medication")
+    return (drug["code"], drug["display"]) if drug else ("", "")
+
+
 def add_record(
     tally: Tally, record: dict[str, Any], reader: TimeReader, fronts: dict[str, int]
 ) -> None:
@@ -37,7 +42,7 @@ def add_record(
         (seconds(entry["time"]), entry["facility"], entry["event"]) for entry in record["timeline"]
     ]
     treatments = [
-        (seconds(t["time"]), t["facility"], t["code"], t["display"])
+        (seconds(t["time"]), t["facility"], t["code"], t["display"], _drug(t))
         for t in record.get("treatments") or ()
     ]
     special = record["special_event"]

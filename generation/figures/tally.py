@@ -138,7 +138,7 @@ class Tally:
         conditions: list[dict[str, Any]],
         mechanism: str,
         nationality: str,
-        treatments: list[tuple[int, str, str, str]],
+        treatments: list[tuple[int, str, str, str, tuple[str, str]]],
         requests: list[int] | None,
     ) -> None:
         """One casualty. Times in seconds after the start; `treatments` (time, place,
@@ -219,13 +219,15 @@ class Tally:
         code = code * 8 + outcome  # the outcome as the last digit
         self.paths[code] = self.paths.get(code, 0) + 1
 
-    def _treatments(self, t0: int, treatments: list[tuple[int, str, str, str]]) -> None:
+    def _treatments(
+        self, t0: int, treatments: list[tuple[int, str, str, str, tuple[str, str]]]
+    ) -> None:
         """First aid (the first treatment at the point of injury) and surgery: the time
         to the first, and a surgical case per role operating."""
         if treatments[0][1] == "POI":  # in time order: the point of injury comes first
             self._care(FIRST_AID, treatments[0][0] - t0)
         operated = 0  # a bit per role
-        for when, place, code, _ in treatments:
+        for when, place, code, _, _ in treatments:
             if code in SURGICAL_CODES:
                 if not operated:
                     self._care(SURGERY, when - t0)

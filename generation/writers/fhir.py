@@ -616,6 +616,9 @@ def _vital_signs(bundle: _Bundle, prefix: str, vitals: Record, context: Json) ->
 def _procedure(body: Json, treatment: Record, subject: Json, encounter: Json | None) -> None:
     body["status"] = "completed"
     body["code"] = _concept(SNOMED, treatment["code"], treatment["display"])
+    drug = treatment.get("medication")
+    if drug is not None:  # "Administration of drug or medicament": which drug was used
+        body["usedCode"] = [_concept(SNOMED, drug["code"], drug["display"])]
     body["subject"] = subject
     if encounter is not None:  # care at the point of injury belongs to no encounter
         body["encounter"] = encounter

@@ -142,16 +142,18 @@ def _clinical_columns(record: Record) -> list[str]:
     return [
         record["transport"],
         record["movement"] or "",
-        "|".join(
-            [
-                f"{t['time']} {t['facility']} {t['code']} {t['display']}"
-                for t in record["treatments"]
-            ]
-        ),
+        "|".join([_treatment_text(t) for t in record["treatments"]]),
         _signs(vitals[0]) if vitals else "",
         handovers[-1]["text"] if handovers else "",
         requests[0]["text"] if requests else "",
     ]
+
+
+def _treatment_text(treatment: Record) -> str:
+    """`time facility code display`, and a drug administration's drug after a colon."""
+    text = f"{treatment['time']} {treatment['facility']} {treatment['code']} {treatment['display']}"
+    drug = treatment.get("medication")
+    return f"{text}: {drug['code']} {drug['display']}" if drug else text
 
 
 def _signs(vitals: dict[str, Any]) -> str:
@@ -251,11 +253,19 @@ def card_record(record: Record) -> Record:
         {"display": c["display"], "body_site": _site_display(c.get("body_site"))}
         for c in record["conditions"]
     ]
-    line["treatments"] = [
-        {"time": t["time"], "facility": t["facility"], "display": t["display"]}
-        for t in record.get("treatments") or ()
-    ]
+    line["treatments"] = [_treatment_line(t) for t in record.get("treatments") or ()]
     return line
+
+
+def _treatment_line(treatment: Record) -> Record:
+    """A card's treatment: the drug of a drug administration joins its display."""
+    drug = treatment.get("medication")
+    display = treatment["display"]
+    return {
+        "time": treatment["time"],
+        "facility": treatment["facility"],
+        "display": f"{display}: {drug['display']}" if drug else display,
+    }
 
 
 def _site_display(site: Record | None) -> Record | None:

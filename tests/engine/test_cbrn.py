@@ -53,17 +53,34 @@ def test_nerve_agent_casualties_show_the_cholinergic_crisis_and_get_the_antidote
     crisis = {"409622000", "91175000", "4386001", "48867003"}
     with_signs = sum(any(c["code"] in crisis for c in r["conditions"]) for r in severe)
     assert with_signs > 0.95 * len(severe)
-    # the autoinjector (drug administration) at the point of injury, minutes after exposure
-    treated = [
-        r
-        for r in casualties
-        if any(t["code"] == "18629005" and t["facility"] == "POI" for t in r["treatments"])
-    ]
-    assert len(treated) > 0.8 * len(casualties)
+    # the autoinjector (drug administration: atropine) at the point of injury, minutes after
+    # exposure
+    treated = [r for r in casualties if any(_atropine_at_poi(t) for t in r["treatments"])]
+    assert len(treated) > 0.9 * len(casualties)
     for r in treated[:500]:
-        given = next(t for t in r["treatments"] if t["code"] == "18629005")
+        given = next(t for t in r["treatments"] if _atropine_at_poi(t))
         delay = _hours(r["injury_time"], given["time"]) * 60
         assert 0 < delay <= 6
+
+
+def _atropine_at_poi(treatment: dict[str, Any]) -> bool:
+    return (
+        treatment["code"] == "18629005"  # Administration of drug or medicament
+        and treatment["facility"] == "POI"
+        and treatment.get("medication") == {"code": "372832002", "display": "Atropine"}
+    )
+
+
+def test_only_nerve_agent_casualties_get_atropine() -> None:
+    """The antidote belongs to the nerve agent (TCCC: the autoinjector for nerve-agent
+    casualties); choking-agent casualties of the same attack never get it."""
+    document = generation.load_preset("cbrn-incident")
+    document["total_patients"] = 3000
+    document["cbrn_agent"] = "choking"
+    records = records_for(generation.parse_scenario(document), seed=9)
+    assert not any(
+        t.get("medication", {}).get("code") == "372832002" for r in records for t in r["treatments"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,8 @@ from generation import reference
 from tests.engine.conftest import records_for, scenario
 
 TOURNIQUET = "20655006"
+TXA = "386960009"  # Tranexamic acid (substance)
+IV_DRUG = "386358000"  # Administration of drug or medicament via intravenous route
 URGENT_OR_PRIORITY = ("urgent", "urgent_surgical", "priority")
 SURGERY = {"86481000", "397117006", "57470004", "20701002", "80146002", "40872008"}
 LIMB_SITES = {
@@ -64,8 +66,9 @@ def test_treatments_fall_inside_their_stay_once_each_in_order(
     for r in records:
         times = [seconds(t["time"]) for t in r["treatments"]]
         assert times == sorted(times)
-        codes = [t["code"] for t in r["treatments"]]
-        assert len(codes) == len(set(codes))
+        # each procedure once; a drug administration once per drug
+        keys = [(t["code"], t.get("medication", {}).get("code")) for t in r["treatments"]]
+        assert len(keys) == len(set(keys))
         for t in r["treatments"]:
             visits = [seconds(s["time"]) for s in r["timeline"] if s["facility"] == t["facility"]]
             leaving = [
@@ -78,6 +81,55 @@ def test_treatments_fall_inside_their_stay_once_each_in_order(
 def test_treatment_codes_are_verified(records: list[dict[str, Any]]) -> None:
     terms = reference.snomed_terms()
     assert all(terms[t["code"]] == t["display"] for r in records for t in r["treatments"])
+    drugs = [t["medication"] for r in records for t in r["treatments"] if "medication" in t]
+    assert drugs and all(terms[d["code"]] == d["display"] for d in drugs)
+
+
+def haemorrhage(record: dict[str, Any]) -> bool:
+    tags = reference.clinical()["condition_tags"]
+    return any("haemorrhage" in tags.get(c["code"], []) for c in record["conditions"])
+
+
+def test_tranexamic_acid_for_bleeding_casualties_within_three_hours(
+    large_run: tuple[Any, list[dict[str, Any]]],
+) -> None:
+    """TCCC (2024) and CRASH-2: TXA for casualties likely to need transfusion, as soon as
+    possible and never later than 3 h after injury."""
+    _, records = large_run
+    assert len(records) >= 20_000
+    given = {
+        r["id"]: t
+        for r in records
+        for t in r["treatments"]
+        if t.get("medication", {}).get("code") == TXA
+    }
+    assert len(given) > 500
+    for r in records:
+        t = given.get(r["id"])
+        if t is None:
+            continue
+        assert haemorrhage(r) and r["triage"] in ("T1", "T2", "DEAD"), r["id"]
+        assert t["code"] == IV_DRUG and t["facility"] in ("POI", "R1", "R2")
+        assert 0 < seconds(t["time"]) - seconds(r["injury_time"]) <= 3 * 3600, r["id"]
+    # Bleeding T1/T2 casualties at a role with TXA within 2.5 h of injury: nearly all get it
+    # (medic at the point of injury half the time, else on arrival at Role 1 or 2).
+    in_time = [
+        r
+        for r in records
+        if r["triage"] in ("T1", "T2")
+        and haemorrhage(r)
+        and any(
+            s["event"] == "arrival"
+            and s["facility"] in ("R1", "R2")
+            and seconds(s["time"]) - seconds(r["injury_time"]) <= 2.5 * 3600
+            for s in r["timeline"]
+        )
+    ]
+    assert len(in_time) > 1000
+    share = sum(r["id"] in given for r in in_time) / len(in_time)
+    assert share > 0.9, share
+    # nobody without bleeding, and no minimal (T3) casualty, gets it
+    assert not any(r["id"] in given for r in records if r["triage"] == "T3")
 
 
 def test_vitals_stay_in_physiological_bounds(records: list[dict[str, Any]]) -> None:

@@ -306,10 +306,16 @@ def _with_care(record: Json) -> Json:
     partial = dict.fromkeys(full) | {"heart_rate": 110, "diastolic": 60}
     tourniquet = {"code": "20655006", "display": "Application of tourniquet"}
     airway = {"code": "182692007", "display": "Nasopharyngeal airway insertion"}
+    txa = {
+        "code": "386358000",
+        "display": "Administration of drug or medicament via intravenous route",
+        "medication": {"code": "386960009", "display": "Tranexamic acid"},
+    }
     return record | {
         "treatments": [
             {"time": poi["time"], "facility": "POI", **tourniquet},
             {"time": r1["time"], "facility": "R1", **airway},
+            {"time": r1["time"], "facility": "R1", **txa},
         ],
         "vitals": [
             {"time": poi["time"], "facility": "POI", "context": "injury", **full},
@@ -334,7 +340,16 @@ def test_it_maps_hand_built_treatments_to_valid_procedures(
     _validate(bundle)
     _check_codes(bundle, verified_snomed, loinc)
     procedures = _by_type(bundle, "Procedure")
-    assert [p["code"]["coding"][0]["code"] for p in procedures] == ["20655006", "182692007"]
+    codes = [p["code"]["coding"][0]["code"] for p in procedures]
+    assert codes == ["20655006", "182692007", "386358000"]
+    assert [p.get("usedCode") for p in procedures[:2]] == [None, None]
+    # the drug of a drug administration: the substance, as the items used
+    assert procedures[2]["usedCode"] == [
+        {
+            "coding": [{"system": fhir.SNOMED, "code": "386960009", "display": "Tranexamic acid"}],
+            "text": "Tranexamic acid",
+        }
+    ]
     assert "encounter" not in procedures[0]  # point of injury
     assert procedures[0]["location"]["display"] == "Point of injury"
     assert procedures[1]["encounter"]["reference"] == _url(bundle, f"{record['id']}-enc-R1")
