@@ -10,13 +10,21 @@ written into every file). Where Faker gives frequencies (an OrderedDict of name 
 e.g. en_US from the US census, fi_FI, sv_SE, hu_HU, nl_BE) they are kept; a plain tuple
 gets equal weights. The names already hand-listed in generation/data/nations.json (the
 commonest names of each nation) are merged in, each with the weight of the commonest Faker
-name, since they head the national frequency lists. Albania and Montenegro have no Faker
-locale and keep the hand lists alone.
+name, since they head the national frequency lists.
+
+Where those lists are too short for a large exercise (Faker's are the top 70-400 names of
+a nation), scripts/name_sources.json adds the longer name lists of other public data sets
+(FakerPHP, faker-cxx, the Latvian and Slovenian offices' top lists; each entry names its
+source and commit). Faker's weighted list stays the head of the distribution with
+`HEAD` of the mass; the rest is spread evenly over every listed name, since a top list
+leaves much of a population to rarer names (see docs/scenarios.md, "Names").
 
 Family names are written as (masculine form, feminine form, weight) so one draw gives the
-right form for either sex: Polish -ski/-ska, Czech and Slovak -ová/-á, Lithuanian -ienė,
-Latvian -s/-a, Greek and Bulgarian/Macedonian feminine forms from Faker's own lists, and
-Icelandic patronymics (the father's given name in the genitive + -son/-dóttir).
+right form for either sex: Polish -ski/-ska, Czech and Slovak -ová/-á, Lithuanian married
+-ienė and unmarried -aitė/-ytė/-utė/-iūtė (each surname twice, split by `LT_MARRIED`),
+Latvian -s/-a, -is/-e, -sons/-sone, Greek and Bulgarian/Macedonian feminine forms from
+Faker's own lists, and Icelandic patronymics (the father's given name in the genitive +
+-son/-dóttir).
 """
 
 from __future__ import annotations
@@ -94,6 +102,22 @@ SECOND_GIVEN = {
 }  # fmt: skip
 SECOND_FAMILY = {"ESP": 1.0, "PRT": 0.9}
 
+# Nations whose Faker/Mimesis lists are extended by scripts/name_sources.json, and the
+# share of the mass a weighted head keeps; the rest goes evenly to every name of the
+# pooled list. Estimate: Nagy, the commonest Hungarian family name, is borne by about
+# 2.4 % of Hungarians but holds 5.8 % of the weight of Faker's top-100 register list, so
+# that list covers about 40 % of the population.
+EXTRA = ROOT / "scripts" / "name_sources.json"
+HEAD = 0.4
+# Nations whose Faker lists carry register frequencies (hu_HU): blended as above. The
+# others' lists are unweighted: a name's weight there is the number of lists that name
+# it (the commonest names are in every list, rare ones in one), an estimate of frequency.
+WEIGHTED_HEAD = frozenset({"HUN"})
+# Share of Lithuanian women of service age carrying the married form (-ienė) rather than
+# the unmarried one (-aitė, -ytė, -utė, -iūtė): an estimate (about half of women aged
+# 20-45 are married); the neutral -ė form allowed since 2003 is rare and left out.
+LT_MARRIED = 0.5
+
 Weighted = list[tuple[str, float]]
 
 
@@ -131,6 +155,17 @@ def build(nation: str, hand: dict[str, Any]) -> dict[str, Any]:
         zip(hand["family_names"]["male"], hand["family_names"]["female"], strict=True)
     )
     family = _merge_family(family, hand_family, tail[2])
+    extra = _extra(nation)
+    if extra is not None and nation in WEIGHTED_HEAD:
+        male = _blend(male, [n for entry in extra[0] for n in entry])
+        female = _blend(female, [n for entry in extra[1] for n in entry])
+        family = _blend_family(family, [p for entry in extra[2] for p in entry])
+    elif extra is not None:
+        male = _count_sources(male, extra[0])
+        female = _count_sources(female, extra[1])
+        family = _count_family_sources(family, extra[2])
+    if nation == "LTU":
+        family = _lithuanian_split(family)
     source = (
         f"Faker {faker.VERSION} person providers {', '.join(locales)} (MIT licence)"
         if locales
@@ -143,6 +178,8 @@ def build(nation: str, hand: dict[str, Any]) -> dict[str, Any]:
         )
     if locales:
         source += "; merged with the hand list of generation/data/nations.json"
+    if extra is not None:
+        source += "; extended by " + "; ".join(extra[3]) + f" (head share {HEAD})"
     return {
         "_source": source,
         "second_given_share": SECOND_GIVEN[nation],
@@ -230,6 +267,90 @@ def _rounded(names: Weighted) -> list[list[Any]]:
     return [[n, round(w, 8)] for n, w in names]
 
 
+Lists = list[list[str]]
+
+
+def _extra(
+    nation: str,
+) -> tuple[Lists, Lists, list[list[tuple[str, str]]], list[str]] | None:
+    """(male given, female given, (masculine, feminine) family names, source) of each of
+    the nation's lists in scripts/name_sources.json, in the Latin script of the records."""
+    entries = json.loads(EXTRA.read_text("utf-8")).get(nation)
+    if not entries:
+        return None
+    rule = _FEMININE.get(nation, _same)
+    male = [[_latin(n, nation) for n in entry["given_male"]] for entry in entries]
+    female = [[_latin(n, nation) for n in entry["given_female"]] for entry in entries]
+    pairs = [
+        [(_latin(m, nation), _latin(f, nation)) for m, f in entry["family_pairs"]]
+        + [(_latin(n, nation), _latin(rule(n), nation)) for n in entry["family"]]
+        for entry in entries
+    ]
+    return male, female, pairs, [entry["source"] for entry in entries]
+
+
+def _count_sources(head: Weighted, lists: Lists) -> Weighted:
+    """Weight = how many lists name it (the head, already pooled, counts as one)."""
+    counts = dict.fromkeys((n for n, _ in head), 1.0)
+    for names in lists:
+        for name in dict.fromkeys(names):
+            if _plausible(name):
+                counts[name] = counts.get(name, 0.0) + 1.0
+    total = sum(counts.values())
+    return sorted(((n, c / total) for n, c in counts.items()), key=lambda p: (-p[1], p[0]))
+
+
+def _count_family_sources(
+    head: list[tuple[str, str, float]], lists: list[list[tuple[str, str]]]
+) -> list[tuple[str, str, float]]:
+    """As `_count_sources`, keyed by the masculine form; a listed pair's feminine form
+    wins over one the rule derived (the lists pair the forms the registers record)."""
+    pooled = {m: (f, 1.0) for m, f, _ in head}
+    for pairs in lists:
+        for male, female in dict(pairs).items():
+            if _plausible(male):
+                weight = pooled[male][1] if male in pooled else 0.0
+                pooled[male] = (female, weight + 1.0)
+    total = sum(w for _, w in pooled.values())
+    return sorted(((m, f, w / total) for m, (f, w) in pooled.items()), key=lambda p: (-p[2], p[0]))
+
+
+def _blend(head: Weighted, names: Iterable[str]) -> Weighted:
+    """`HEAD` of the mass as the weighted head had it, the rest evenly over the union."""
+    pooled = dict(head)
+    for name in names:
+        if _plausible(name):
+            pooled.setdefault(name, 0.0)
+    flat = (1.0 - HEAD) / len(pooled)
+    blended = [(n, HEAD * w + flat) for n, w in pooled.items()]
+    return sorted(blended, key=lambda p: (-p[1], p[0]))
+
+
+def _blend_family(
+    head: list[tuple[str, str, float]], pairs: Iterable[tuple[str, str]]
+) -> list[tuple[str, str, float]]:
+    """As `_blend`, keyed by the masculine form; a listed pair's feminine form wins over
+    one the rule derived (the lists pair the forms the registers record)."""
+    pooled = {m: (f, w) for m, f, w in head}
+    for male, female in pairs:
+        if _plausible(male):
+            weight = pooled[male][1] if male in pooled else 0.0
+            pooled[male] = (female, weight)
+    flat = (1.0 - HEAD) / len(pooled)
+    blended = [(m, f, HEAD * w + flat) for m, (f, w) in pooled.items()]
+    return sorted(blended, key=lambda p: (-p[2], p[0]))
+
+
+def _lithuanian_split(family: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+    """Each surname twice: with the married feminine form (-ienė) and with the unmarried
+    one, weights split by `LT_MARRIED`; a man draws the same masculine form either way."""
+    split = []
+    for male, _, weight in family:
+        split.append((male, _lithuanian_married(male), weight * LT_MARRIED))
+        split.append((male, _lithuanian_unmarried(male), weight * (1.0 - LT_MARRIED)))
+    return sorted(split, key=lambda p: (-p[2], p[0], p[1]))
+
+
 # -- family names ---------------------------------------------------------------------
 
 
@@ -294,28 +415,40 @@ def _czech_feminine(name: str) -> str:
     return name + "ová"
 
 
-def _lithuanian_feminine(name: str) -> str:
-    """The married form (-ienė), as the hand list already uses: Kazlauskas ->
-    Kazlauskienė, Vasiliauskis -> Vasiliauskienė, Butkus -> Butkienė."""
-    for ending in ("as", "is", "ys", "us"):
+def _lithuanian_married(name: str) -> str:
+    """A wife's form: the ending gives way to -ienė. Kazlauskas -> Kazlauskienė,
+    Stankevičius -> Stankevičienė, Butkus -> Butkienė, Kairys -> Kairienė,
+    Jonaitis -> Jonaitienė, Kateiva -> Kateivienė, Mockė -> Mockienė."""
+    for ending in ("ius", "as", "is", "ys", "us", "a", "ė"):
         if name.endswith(ending):
             return name[: -len(ending)] + "ienė"
-    if name.endswith(("a", "ė")):
-        return name
+    return name
+
+
+def _lithuanian_unmarried(name: str) -> str:
+    """A daughter's form: -as/-a -> -aitė (Kazlauskas -> Kazlauskaitė), -is/-ys/-ė -> -ytė
+    (Jonaitis -> Jonaitytė, Kairys -> Kairytė), -ius -> -iūtė (Stankevičius ->
+    Stankevičiūtė), -us -> -utė (Butkus -> Butkutė)."""
+    for ending, daughter in (
+        ("ius", "iūtė"), ("as", "aitė"), ("is", "ytė"), ("ys", "ytė"), ("us", "utė"),
+        ("a", "aitė"), ("ė", "ytė"),
+    ):  # fmt: skip
+        if name.endswith(ending):
+            return name[: -len(ending)] + daughter
     return name
 
 
 def _latvian_feminine(name: str) -> str:
-    """Bērziņš -> Bērziņa, Ozols -> Ozola, Kalējs -> Kalēja, Liepiņš -> Liepiņa,
-    Krūmiņš -> Krūmiņa, -is -> -e (Klāvis -> Klāve), -us -> -a."""
-    if name.endswith("š"):
-        return name[:-1] + "a"
-    if name.endswith("is"):
-        return name[:-2] + "e"
-    if name.endswith("us"):
-        return name[:-2] + "a"
-    if name.endswith("s"):
-        return name[:-1] + "a"
+    """Bērziņš -> Bērziņa, Ozols -> Ozola, Kalējs -> Kalēja, Balodis -> Balode,
+    Jansons -> Jansone, Mūrnieks -> Mūrniece, Ivanovs -> Ivanova, Kozlovskis -> Kozlovska,
+    Millers -> Millere; -e and -a names (Priede, Liepa) serve both sexes. Borrowed names
+    whose feminine form is lexical (Šmits -> Šmite) come paired from the PMLP list."""
+    for male, female in (
+        ("sons", "sone"), ("nieks", "niece"), ("skis", "ska"), ("ckis", "cka"),
+        ("ers", "ere"), ("is", "e"), ("š", "a"), ("us", "a"), ("s", "a"),
+    ):  # fmt: skip
+        if name.endswith(male):
+            return name[: -len(male)] + female
     return name
 
 
@@ -342,7 +475,7 @@ def _slavic_feminine(name: str) -> str:
 _FEMININE: dict[str, Callable[[str], str]] = {
     "CZE": _czech_feminine,
     "SVK": _czech_feminine,
-    "LTU": _lithuanian_feminine,
+    "LTU": _lithuanian_married,
     "LVA": _latvian_feminine,
     "GRC": _greek_feminine,
     "BGR": _slavic_feminine,

@@ -17,9 +17,19 @@ from generation.presets import load_preset, preset_names
 from generation.tables import Tables, compile_tables
 
 SIZE = 20_000
-# Nations whose published name lists (Faker, Mimesis) are too short for the target: see
-# docs/scenarios.md ("Names"). They are measured, not exempted silently.
-SHORT_SOURCES = frozenset({"ALB", "HUN", "LTU", "LVA", "MNE", "ROU"})
+# Nations that still miss the target when 20,000 casualties are all of one nation (the
+# name lists found so far are too short or, for Hungary, the real names too
+# concentrated): docs/scenarios.md ("Names"). Strict: a nation that comes under 8 %
+# fails here until it is taken off the list. Measured share at seed 20 in brackets.
+STILL_REPEATING = {
+    "ALB": "160 family and 170 male given names (0.50)",
+    "BGR": "158 family names (0.10)",
+    "HUN": "register frequencies: László 6.5 % of men, Nagy 2.4 % of people (0.20)",
+    "LUX": "de_LU register frequencies, 353 family names (0.24)",
+    "MKD": "521 family and 299 male given names (0.12)",
+    "ROU": "339 family and 295 male given names (0.10)",
+    "SVN": "394 family names (0.12)",
+}
 
 
 @cache
@@ -49,12 +59,40 @@ def shared_name_shares(preset: str) -> dict[str, float]:
     }
 
 
+def _shared_share(people_of_nation: list[people.Person]) -> float:
+    names = Counter((p[0]["given"], p[0]["family"]) for p in people_of_nation)
+    return sum(n for n in names.values() if n > 1) / sum(names.values())
+
+
 @pytest.mark.parametrize("preset", preset_names())
 def test_few_casualties_of_a_nation_share_a_full_name(preset: str) -> None:
+    # Every nation of every preset, in the preset's own mix at 20,000: no exemptions.
     shares = shared_name_shares(preset)
     for code, share in shares.items():
-        if code not in SHORT_SOURCES:
-            assert share < 0.08, (code, share)
+        assert share < 0.08, (code, share)
+
+
+@pytest.mark.parametrize(
+    "nation",
+    [
+        pytest.param(code, marks=pytest.mark.xfail(reason=STILL_REPEATING[code], strict=True))
+        if code in STILL_REPEATING
+        else code
+        for code in sorted(reference.nation_codes())
+    ],
+)
+def test_20000_casualties_of_one_nation_rarely_share_a_full_name(nation: str) -> None:
+    # The battalion exercise at 20,000 with every front of this one nation: the issue's
+    # target (fewer than 8 % share their full name) for each of the 32 nations.
+    document = load_preset("battalion-exercise")
+    document["total_patients"] = SIZE
+    for front in document["fronts"]:
+        front["nationalities"] = {nation: 1}
+    tables = compile_tables(generation.parse_scenario(document))
+    rng = random.Random(20)
+    of_nation = tables.nations[nation]
+    drawn = [people.person(rng, tables, of_nation, date(2026, 5, 4)) for _ in range(SIZE)]
+    assert _shared_share(drawn) < 0.08
 
 
 def test_the_battalion_exercise_names_repeat_rarely() -> None:
@@ -77,7 +115,7 @@ def _tables(nation: str) -> Tables:
         ("POL", ("ska", "cka")),
         ("CZE", ("ová", "á")),
         ("SVK", ("ová", "á")),
-        ("LTU", ("ienė",)),
+        ("LTU", ("ienė", "aitė", "ytė", "utė", "iūtė")),
         ("LVA", ("a", "e")),
         ("ISL", ("dóttir",)),
         ("GRC", ("ou", "i", "a")),
@@ -102,6 +140,34 @@ def test_women_carry_the_feminine_form_of_their_family_name(
     assert feminine > (0.1 if nation == "POL" else 0.5), (nation, feminine)
     masculine = {"POL": ("ski", "cki"), "CZE": ("ský",), "SVK": ("ský",), "ISL": ("son",)}
     assert not any(name.endswith(masculine.get(nation, ("\0",))) for name in women)
+
+
+def test_lithuanian_women_carry_the_married_or_the_unmarried_form_of_the_surname() -> None:
+    forms: dict[str, set[str]] = {}
+    for male, female, _ in reference.names("LTU")["family"]:
+        forms.setdefault(male, set()).add(female)
+    assert forms["Kazlauskas"] == {"Kazlauskienė", "Kazlauskaitė"}
+    assert forms["Stankevičius"] == {"Stankevičienė", "Stankevičiūtė"}
+    assert forms["Butkus"] == {"Butkienė", "Butkutė"}
+    assert forms["Kairys"] == {"Kairienė", "Kairytė"}
+    assert forms["Jonaitis"] == {"Jonaitienė", "Jonaitytė"}
+    for male, female in ((m, f) for m, fs in forms.items() for f in fs):
+        married = female.endswith("ienė")
+        assert married or female.endswith(("aitė", "ytė", "utė", "iūtė")), (male, female)
+        assert "iienė" not in female and not female.endswith(("as", "is", "ys", "us")), female
+    # Every surname has both forms, so wives and daughters both occur.
+    assert all(len(fs) == 2 for fs in forms.values())
+
+
+def test_latvian_surnames_take_the_feminine_ending_of_their_declension() -> None:
+    forms = {male: female for male, female, _ in reference.names("LVA")["family"]}
+    expected = {
+        "Bērziņš": "Bērziņa", "Ozols": "Ozola", "Balodis": "Balode", "Jansons": "Jansone",
+        "Ivanovs": "Ivanova", "Mūrnieks": "Mūrniece", "Kozlovskis": "Kozlovska",
+        "Šmits": "Šmite", "Liepa": "Liepa", "Priede": "Priede",
+    }  # fmt: skip
+    assert {m: forms[m] for m in expected} == expected
+    assert not [f for f in forms.values() if f.endswith(("s", "š"))]
 
 
 def test_names_are_weighted_by_frequency() -> None:
