@@ -258,14 +258,13 @@ def card_record(record: Record) -> Record:
 
 
 def _treatment_line(treatment: Record) -> Record:
-    """A card's treatment: the drug of a drug administration joins its display."""
+    """A card's treatment, in the record's shape: displays only (a drug administration's
+    drug as `medication`)."""
+    line = {key: treatment[key] for key in ("time", "facility", "display")}
     drug = treatment.get("medication")
-    display = treatment["display"]
-    return {
-        "time": treatment["time"],
-        "facility": treatment["facility"],
-        "display": f"{display}: {drug['display']}" if drug else display,
-    }
+    if drug:
+        line["medication"] = {"display": drug["display"]}
+    return line
 
 
 def _site_display(site: Record | None) -> Record | None:

@@ -202,11 +202,13 @@ def _condition(condition: dict[str, Any]) -> str:
 
 def _treatment(entry: dict[str, Any], injured: datetime | None) -> dict[str, str]:
     at = _parse_time(entry["time"])
+    drug = entry.get("medication")
     return {
         "time": _clock(at),
         "after": _since(injured, at) if injured else DASH,
         "facility": entry["facility"],
-        "display": entry["display"],
+        # a drug administration names its drug: "Administration of drug ...: Atropine"
+        "display": f"{entry['display']}: {drug['display']}" if drug else entry["display"],
     }
 
 

@@ -15,6 +15,7 @@ from django.contrib.staticfiles import finders
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
 
+from generation.writers.formats import card_record
 from jobs.models import Job
 from jobs.results import cards, line_seek
 
@@ -80,6 +81,24 @@ def test_it_shows_each_patients_card_with_every_field(alice_client: Any, done_jo
         for treatment in record["treatments"]:
             assert dtg(treatment["time"]) in text
             assert treatment["display"] in text
+            if "medication" in treatment:  # the drug given, by name
+                assert f"{treatment['display']}: {treatment['medication']['display']}" in text
+
+
+def test_a_drug_administration_shows_its_drug_from_the_record_and_the_card_line() -> None:
+    entry = {
+        "time": "2026-05-04T02:54:21Z",
+        "facility": "POI",
+        "code": "386358000",
+        "display": "Administration of drug or medicament via intravenous route",
+        "medication": {"code": "386960009", "display": "Tranexamic acid"},
+    }
+    base = {"id": "EX-1", "sequence": 1, "name": {"family": "Nowak", "given": "Jan"}}
+    line = card_record({**base, "conditions": [], "treatments": [entry]})["treatments"][0]
+    shown = "Administration of drug or medicament via intravenous route: Tranexamic acid"
+    for treatment in (entry, line):
+        record = {**base, "injury_time": entry["time"], "conditions": [], "treatments": [treatment]}
+        assert cards.card(record)["treatments"][0]["display"] == shown
 
 
 def test_it_names_the_casualty_type_and_precedence(done_job: Job) -> None:
