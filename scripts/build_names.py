@@ -113,6 +113,9 @@ HEAD = 0.4
 # others' lists are unweighted: a name's weight there is the number of lists that name
 # it (the commonest names are in every list, rare ones in one), an estimate of frequency.
 WEIGHTED_HEAD = frozenset({"HUN"})
+# Share of people bearing a given name that only a list of mostly rare names holds
+# (an estimate: a nation's few hundred commonest given names cover most of its people).
+RARE_GIVEN = 0.4
 # Share of Lithuanian women of service age carrying the married form (-ienė) rather than
 # the unmarried one (-aitė, -ytė, -utė, -iūtė): an estimate (about half of women aged
 # 20-45 are married); the neutral -ė form allowed since 2003 is rare and left out.
@@ -161,8 +164,8 @@ def build(nation: str, hand: dict[str, Any]) -> dict[str, Any]:
         female = _blend(female, [n for entry in extra[1] for n in entry])
         family = _blend_family(family, [p for entry in extra[2] for p in entry])
     elif extra is not None:
-        male = _count_sources(male, extra[0])
-        female = _count_sources(female, extra[1])
+        male = _count_sources(male, extra[0], extra[4])
+        female = _count_sources(female, extra[1], extra[4])
         family = _count_family_sources(family, extra[2])
     if nation == "LTU":
         family = _lithuanian_split(family)
@@ -272,7 +275,7 @@ Lists = list[list[str]]
 
 def _extra(
     nation: str,
-) -> tuple[Lists, Lists, list[list[tuple[str, str]]], list[str]] | None:
+) -> tuple[Lists, Lists, list[list[tuple[str, str]]], list[str], list[bool]] | None:
     """(male given, female given, (masculine, feminine) family names, source) of each of
     the nation's lists in scripts/name_sources.json, in the Latin script of the records."""
     entries = json.loads(EXTRA.read_text("utf-8")).get(nation)
@@ -281,23 +284,37 @@ def _extra(
     rule = _FEMININE.get(nation, _same)
     male = [[_latin(n, nation) for n in entry["given_male"]] for entry in entries]
     female = [[_latin(n, nation) for n in entry["given_female"]] for entry in entries]
+    rare = [entry["rare_given"] for entry in entries]
     pairs = [
         [(_latin(m, nation), _latin(f, nation)) for m, f in entry["family_pairs"]]
         + [(_latin(n, nation), _latin(rule(n), nation)) for n in entry["family"]]
         for entry in entries
     ]
-    return male, female, pairs, [entry["source"] for entry in entries]
+    return male, female, pairs, [entry["source"] for entry in entries], rare
 
 
-def _count_sources(head: Weighted, lists: Lists) -> Weighted:
-    """Weight = how many lists name it (the head, already pooled, counts as one)."""
+def _count_sources(head: Weighted, lists: Lists, rare: list[bool]) -> Weighted:
+    """Weight = how many lists name it (the head, already pooled, counts as one). Names
+    only a list of mostly rare names holds (a name-meaning site's or an encyclopaedia's
+    list of every name, `rare_given` in name_sources.json) share `RARE_GIVEN` of the
+    mass between them: most people bear one of the commoner names."""
     counts = dict.fromkeys((n for n, _ in head), 1.0)
-    for names in lists:
+    for names in (names for names, is_rare in zip(lists, rare, strict=True) if not is_rare):
         for name in dict.fromkeys(names):
             if _plausible(name):
                 counts[name] = counts.get(name, 0.0) + 1.0
-    total = sum(counts.values())
-    return sorted(((n, c / total) for n, c in counts.items()), key=lambda p: (-p[1], p[0]))
+    rare_only = {
+        name
+        for names, is_rare in zip(lists, rare, strict=True)
+        if is_rare
+        for name in names
+        if _plausible(name) and name not in counts
+    }
+    common = sum(counts.values())
+    total = common / (1.0 - RARE_GIVEN) if rare_only else common
+    weights = [(n, c / total) for n, c in counts.items()]
+    weights += [(n, RARE_GIVEN / len(rare_only)) for n in rare_only]
+    return sorted(weights, key=lambda p: (-p[1], p[0]))
 
 
 def _count_family_sources(

@@ -17,9 +17,13 @@ import json
 import generation
 
 
+# Presets written for capacity (they exist only with it): nothing of theirs to compare.
+CAPACITY_ONLY_PRESETS = {"role2-overwhelmed"}
+
+
 def hashes() -> dict[str, str]:
     result = {}
-    for name in generation.preset_names():
+    for name in sorted(set(generation.preset_names()) - CAPACITY_ONLY_PRESETS):
         for detail in (True, False):
             document = generation.load_preset(name) | {
                 "total_patients": 300,
