@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from multiprocessing.shared_memory import SharedMemory
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +69,25 @@ def chunks_read_in_place(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 @pytest.fixture
-def no_segment_left() -> Iterator[None]:
+def no_segment_left(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The shared-memory blocks this run creates are all gone afterwards.
+
+    Only its own blocks are watched: other processes on the machine (a second test run,
+    a worker) create and remove theirs meanwhile.
+    """
     if not SHARED_MEMORY.is_dir():
         pytest.skip("no /dev/shm to inspect here")
-    before = shared_segments()
+    created: list[str] = []
+    init = runner._Slots.__init__
+
+    def recorded(self: runner._Slots, blocks: list[SharedMemory]) -> None:
+        created.extend(block.name for block in blocks)
+        init(self, blocks)
+
+    monkeypatch.setattr(runner._Slots, "__init__", recorded)
     yield
-    assert shared_segments() - before == set()
+    assert created, "the run made no shared-memory blocks: nothing was checked"
+    assert set(created) & shared_segments() == set()
 
 
 @pytest.fixture(scope="module")
