@@ -3,4 +3,4 @@
 Bump it whenever the output bytes for a scenario and seed change.
 """
 
-__version__ = "0.5.0"
+__version__ = "0.5.1"
