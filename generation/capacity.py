@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generation import journey, reference
+from generation import journey, people, reference
 from generation.care_draws import STREAM_BITS, care_seed, draw_injury
 from generation.clock import Clock
 from generation.injuries import CATEGORY_NAMES
@@ -479,9 +479,9 @@ class _Simulation:
     # -- one casualty's draws -------------------------------------------------------------
 
     def start(self, index: int) -> _Trip | None:
-        """Draw the casualty's injury and unlimited-care journey; the KIA finish at once."""
+        """Draw the casualty's injury and unlimited-care journey; the trip to move now, or
+        None: the KIA finish at once, the ill-after-incubation begin at their onset."""
         plan, tables, rng = self.plan, self.tables, self.rng
-        _seed(rng, care_seed(self.seed_base, index))  # as records: the C-level seeding
         t0 = plan.times[index]
         event = plan.event_of[index]
         category = plan.event_category[event]
@@ -489,22 +489,28 @@ class _Simulation:
         mascal = kind in _MASCAL_KINDS or plan.event_size[event] >= self.mascal_threshold
         scenario = plan.scenario
         kia = scenario.mascal_kia_probability if mascal else scenario.kia_probability
-        drawn = draw_injury(rng, tables, category, plan.event_warfare[event], kia)
-        killed, _, band, _, _, _, _, precedence, disposition = drawn
+        # The record's sex, from the record's own stream (sex-specific diseases).
+        _seed(rng, self.seed_base + index)
+        female = people.nation_and_sex(rng, tables, plan.event_front[event])[1]
+        _seed(rng, care_seed(self.seed_base, index))  # as records: the C-level seeding
+        drawn = draw_injury(rng, tables, category, plan.event_warfare[event], kia, female)
+        killed, _, band, _, _, _, _, precedence, disposition, delay = drawn
+        onset = t0 + delay  # a biological agent: in care only once ill
         front = plan.event_front[event] if self.capacity.scope == "front" else 0
         trip = _Trip(index, t0, front)
         if killed or precedence is None:
-            timeline, _, _, _ = journey.killed_in_action(rng, tables, t0)
+            timeline, _, _, _ = journey.killed_in_action(rng, tables, onset)
+            timeline[0] = (t0, "POI", "injury")  # exposed at the release, if delayed
             for time, place, step in timeline:
                 trip.add(time, place, step)
             trip.outcome = "KIA"
             self.finish(trip, timeline[-1][0])
             return None
         timeline, outcome, _, _ = journey.journey(
-            rng, tables, CATEGORY_NAMES[category], band, precedence, t0, disposition
+            rng, tables, CATEGORY_NAMES[category], band, precedence, onset, disposition
         )
         trip.add(t0, "POI", "injury")
-        self._route(trip, timeline, outcome)
+        self._route(trip, timeline, outcome)  # the first leg from the onset
         trip.precedence, trip.rank = precedence, _RANK[precedence]
         trip.surgical = category != DISEASE and precedence in ("urgent", "urgent_surgical")
         trip.t1_battle = category == BATTLE and band == "T1"  # as the 10-1-2 link reads it
@@ -515,6 +521,10 @@ class _Simulation:
             self.dow_unlimited += 1
         elif trip.t1_battle:
             trip.threshold = self._threshold(trip.transits[0], tolerance, jitter)
+        if onset > t0:  # exposed now, ill later: it asks for care once ill
+            trip.ready = trip.arrived = trip.asked = onset
+            self.push(onset, _STEP, trip, _BEGIN)
+            return None
         return trip
 
     def _route(self, trip: _Trip, timeline: journey.Timeline, outcome: str) -> None:

@@ -18,10 +18,21 @@ _LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O, Q: they read as digits
 Person = tuple[dict[str, str], str, str, int, str, str, str]
 
 
-def person(rng: random.Random, tables: Tables, nation: Nation, injury_day: date) -> Person:
-    """Demographic fields for one casualty of `nation` injured on `injury_day`."""
+def nation_and_sex(rng: random.Random, tables: Tables, front: int) -> tuple[Nation, bool]:
+    """The first draws of a casualty's main stream: its nation on `front`, then whether
+    it is a woman. The capacity pass draws these too (sex decides sex-specific diseases)
+    without the rest of the record, so both take them from here."""
     r = rng.random
-    female = r() < tables.scenario.female_share
+    nation = tables.nations[pick(tables.front_nations[front], r)]
+    return nation, r() < tables.scenario.female_share
+
+
+def person(
+    rng: random.Random, tables: Tables, nation: Nation, injury_day: date, female: bool
+) -> Person:
+    """Demographic fields for one casualty of `nation` injured on `injury_day`; its sex
+    comes from `nation_and_sex`."""
+    r = rng.random
     sex = 1 if female else 0
     rank = pick(tables.ranks, r)  # the exposure-weighted pyramid, then an age fitting it
     age = pick(tables.ages_by_rank[rank], r)

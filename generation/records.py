@@ -16,14 +16,11 @@ from generation.care_draws import care_seed, draw_injury
 from generation.clinical import Treatment
 from generation.clock import Clock
 from generation.detail import Casualty, clinical_detail
-from generation.fastops import pick, zero_padded
+from generation.fastops import zero_padded
 from generation.figures.tally import Tally, marked
 from generation.plan import (
-    BATTLE,
-    DISEASE,
     KIND_MASCAL,
     KIND_NAMES,
-    NON_BATTLE,
     SPECIAL_KINDS,
     Plan,
 )
@@ -131,46 +128,30 @@ class _Factory:
         front = plan.event_front[event]
         kind = plan.event_kind[event]
         mascal = kind in _MASCAL_KINDS or plan.event_size[event] >= self.mascal_threshold
-        nation = tables.nations[pick(tables.front_nations[front], rng.random)]
+        nation, female = people.nation_and_sex(rng, tables, front)
         name, sex, born, age, blood_group, number, rank = people.person(
-            rng, tables, nation, clock.date(t0)
+            rng, tables, nation, clock.date(t0), female
         )
         unit = people.unit(rng, tables, front, nation.code, self.naval[warfare])
         kia_probability = self.mascal_kia_probability if mascal else self.kia_probability
         category_name = injuries.CATEGORY_NAMES[category]
         care = plan.care
-        cbrn = category == BATTLE and warfare == tables.cbrn.warfare
         if care is None:
-            if cbrn:  # a CBRN attack kills by its agent, not by the battle rate
-                kia_probability = tables.cbrn.kia
-            killed = category == BATTLE and rng.random() < kia_probability
-            mechanism, band, conditions, region = self._injury(
-                rng, category, warfare, killed, sex == "female"
-            )
-            # The drawn severity band chose the wounds and decides the course; the triage
-            # a medic would give is read off the physiology those wounds produce.
-            injury = (
-                None if killed else physiology.at_injury(rng, tables.physiology, conditions, band)
-            )
-            triage = "DEAD" if injury is None else injury.triage
-            precedence = injuries.precedence(tables, triage, region, category, conditions)
-            disposition = injuries.disposition(tables, conditions)
-            onset = t0
-            incubation = tables.cbrn.incubation
-            if cbrn and incubation is not None:  # a biological agent: ill days later
-                onset = t0 + int(journey.triangular(rng.random, incubation) * 3600)
+            drawn = draw_injury(rng, tables, category, warfare, kia_probability, female)
+        else:  # the capacity pass drew the same from this stream and made the journey
+            care_rng = self.care_rng
+            care_rng.seed(care_seed(self.seed_base, index))
+            drawn = draw_injury(care_rng, tables, category, warfare, kia_probability, female)
+        (killed, mechanism, band, conditions, region, injury, triage, precedence, disposition,
+         delay) = drawn  # fmt: skip
+        if care is None:
+            onset = t0 + delay  # a biological agent: in care only once ill
             timeline, outcome, facility, when = self._journey(
                 rng, killed, category_name, band, precedence, onset, disposition
             )
             if onset != t0:  # exposed at the release, in care only once ill
                 timeline[0] = (t0, "POI", "injury")
-        else:  # the capacity pass drew the same from this stream and made the journey
-            # (with capacity, sex-specific diseases and biological incubation are not drawn:
-            # the pass draws care needs without the record's name and sex)
-            care_rng = self.care_rng
-            care_rng.seed(care_seed(self.seed_base, index))
-            drawn = draw_injury(care_rng, tables, category, warfare, kia_probability)
-            killed, mechanism, band, conditions, region, injury, triage, precedence, _ = drawn
+        else:
             timeline, outcome = care.timeline(index)
             facility = None if outcome == "KIA" else timeline[-1][1]
             when = timeline[-1][0]
@@ -277,12 +258,3 @@ class _Factory:
             return journey.killed_in_action(rng, self.tables, t0)
         assert precedence is not None  # only the killed have none
         return journey.journey(rng, self.tables, category, band, precedence, t0, disposition)
-
-    def _injury(
-        self, rng: random.Random, category: int, warfare: int, killed: bool, female: bool
-    ) -> tuple[str, str, list[dict[str, Any]], str]:
-        if category == NON_BATTLE:
-            return injuries.non_battle_injury(rng, self.tables)
-        if category == DISEASE:
-            return injuries.disease(rng, self.tables, female)
-        return injuries.battle_injury(rng, self.tables, warfare, killed)

@@ -23,6 +23,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESET = "artillery-high-intensity"
+MAX_COUNT = 100_000
 
 
 def main(argv: list[str]) -> int:
@@ -121,7 +122,9 @@ def scaled(document: dict[str, Any], count: int) -> dict[str, Any]:
     capacity = document["capacity"]
 
     def grow(value: int) -> int:
-        return max(1, round(value * factor))
+        # The engine's largest count (capacity_validation.MAX_COUNT): at 1M the R3 beds
+        # would scale past it (110,000); 100,000 is as roomy.
+        return min(MAX_COUNT, max(1, round(value * factor)))
 
     capacity = {
         **capacity,

@@ -343,12 +343,8 @@ def setting_fields() -> dict[str, forms.Field]:
 
 
 def _field(setting: Setting) -> forms.Field:
-    if setting.absent is not None and setting.kind != "choice":
+    if setting.kind in ("count", "minutes", "precedences"):
         return _capacity_field(setting)
-    if setting.absent is not None:
-        default = setting.absent
-    else:
-        default = shown_value(setting, lookup(engine_defaults(), setting.path))
     if setting.kind == "roles":
         return forms.MultipleChoiceField(
             label=setting.label,
@@ -367,6 +363,7 @@ def _field(setting: Setting) -> forms.Field:
             error_messages=CHOICE_MESSAGES,  # never echoes the value (it may hold a NUL)
             help_text=f"Default: {setting.source}.",
         )
+    default = shown_value(setting, lookup(engine_defaults(), setting.path))
     if setting.kind == "percent":
         return share_field(
             setting.label,
@@ -413,10 +410,12 @@ class CountField(forms.CharField):
     """A whole number from 1, or empty / "unlimited" for no limit (None)."""
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = (super().to_python(value) or "").strip()[:40]
+        text = (super().to_python(value) or "").strip()
         if text.lower() in ("", UNLIMITED):
             return None
         message = f"Enter a whole number from 1 to {MAX_COUNT:,}, or leave it empty."
+        if len(text) > 40:
+            raise ValidationError(message)
         try:
             number = Decimal(text.replace(",", ""))
         except InvalidOperation:
@@ -432,10 +431,12 @@ class MinutesField(forms.CharField):
     """Minutes above 0, or empty for the engine's default (None)."""
 
     def to_python(self, value: Any) -> int | float | None:  # type: ignore[override]
-        text = (super().to_python(value) or "").strip()[:40]
+        text = (super().to_python(value) or "").strip()
         if not text:
             return None
         message = f"Enter minutes above 0 and at most {MAX_WINDOW_MINUTES:,}, or leave it empty."
+        if len(text) > 40:
+            raise ValidationError(message)
         try:
             number = Decimal(text)
         except InvalidOperation:

@@ -12,7 +12,6 @@ import pytest
 
 import generation
 from generation import people, reference
-from generation.fastops import pick
 from generation.presets import load_preset, preset_names
 from generation.tables import Tables, compile_tables
 
@@ -43,8 +42,8 @@ def persons(preset: str) -> list[tuple[str, people.Person]]:
     result = []
     for _ in range(SIZE):
         front = rng.choices(range(len(fronts)), fronts)[0]
-        nation = tables.nations[pick(tables.front_nations[front], rng.random)]
-        result.append((nation.code, people.person(rng, tables, nation, date(2026, 5, 4))))
+        nation, female = people.nation_and_sex(rng, tables, front)
+        result.append((nation.code, people.person(rng, tables, nation, date(2026, 5, 4), female)))
     return result
 
 
@@ -130,8 +129,8 @@ def test_women_carry_the_feminine_form_of_their_family_name(
     women = [
         p[0]["family"]
         for p in (
-            people.person(rng, tables, tables.nations[nation], date(2026, 5, 4))
-            for _ in range(2000)
+            people.person(rng, tables, tables.nations[nation], date(2026, 5, 4), female)
+            for female in (rng.random() < tables.scenario.female_share for _ in range(2000))
         )
         if p[1] == "female"
     ]

@@ -129,6 +129,9 @@ def test_a_changed_preset_capacity_is_taken() -> None:
         ("lift_r2_r3_ground_vehicles", "100001", "Enter a whole number from 1 to 100,000"),
         ("capacity_case_minutes_r1", "0", "Enter minutes above 0 and at most 86,400"),
         ("lift_poi_r1_air_turnaround_minutes", "-3", "Enter minutes above 0 and at most 86,400"),
+        ("capacity_beds_r1", "1" + "0" * 60, "Enter a whole number from 1 to 100,000"),
+        ("capacity_case_minutes_r2", "6\x000", "Enter minutes above 0 and at most 86,400"),
+        ("lift_r1_r2_air_patients_per_trip", "Infinity", "Enter a whole number from 1"),
     ],
 )
 def test_a_bad_value_is_explained_on_its_field(field: str, typed: str, message: str) -> None:
