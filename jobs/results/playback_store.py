@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Self
@@ -108,6 +109,10 @@ class Columns:
     def _columns(self) -> tuple[npt.NDArray[np.int64], ...]:
         return tuple(getattr(self, field.name) for field in fields(self))
 
+    def _rows(self) -> Iterator[tuple[int, ...]]:
+        """Each row as plain ints: indexing numpy scalars one by one costs ten times more."""
+        return zip(*(column.tolist() for column in self._columns()), strict=True)
+
     def take(self, rows: npt.NDArray[np.bool_] | npt.NDArray[np.int64] | slice) -> Self:
         """The rows `rows` selects (a mask, indices or a slice) of every column."""
         return replace(
@@ -146,7 +151,6 @@ class Present(Columns):
 
     def presences(self) -> list[Presence]:
         facilities, categories, triages = playback.FACILITIES, playback.CATEGORIES, playback.TRIAGE
-        # Plain lists from here: indexing numpy scalars one by one costs ten times more.
         return [
             Presence(
                 index,
@@ -157,9 +161,7 @@ class Present(Columns):
                 triages[tri],
                 categories[cat],
             )
-            for index, front, place, heading, since, tri, cat in zip(
-                *(column.tolist() for column in self._columns()), strict=True
-            )
+            for index, front, place, heading, since, tri, cat in self._rows()
         ]
 
 
@@ -337,7 +339,6 @@ class Steps(Columns):
 
     def steps(self) -> list[Step]:
         places, events, triages = playback.FACILITIES, playback.EVENTS, playback.TRIAGE
-        columns = self._columns()
         return [
             Step(
                 index=index,
@@ -351,8 +352,8 @@ class Steps(Columns):
                 next_place=places[after] if after >= 0 else "",
                 next_event=events[following] if following >= 0 else "",
             )
-            for index, front, time, place, event, triage, step, before, after, following in zip(
-                *(column.tolist() for column in columns), strict=True
+            for (index, front, time, place, event, triage, step, before, after, following) in (
+                self._rows()
             )
         ]
 
@@ -384,9 +385,7 @@ class Requests(Columns):
         places = playback.FACILITIES
         return [
             Request(index, front, time, places[source], places[destination], step)
-            for index, front, time, source, destination, step in zip(
-                *(column.tolist() for column in self._columns()), strict=True
-            )
+            for index, front, time, source, destination, step in self._rows()
         ]
 
 
