@@ -15,8 +15,10 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 import numpy.typing as npt
@@ -91,19 +93,50 @@ PLACE_NAMES = (*playback.FACILITIES, TRANSIT)
 
 
 @dataclass(frozen=True)
-class Present:
-    """The casualties present at a moment, as parallel columns (codes as in the file)."""
+class Columns:
+    """Parallel int64 columns (the dataclass's fields, `index` first), cut and filtered
+    together: one row per casualty, step or request."""
 
     index: npt.NDArray[np.int64]
+
+    @classmethod
+    def empty(cls) -> Self:
+        return cls(**{field.name: np.zeros(0, dtype=np.int64) for field in fields(cls)})
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def _columns(self) -> tuple[npt.NDArray[np.int64], ...]:
+        return tuple(getattr(self, field.name) for field in fields(self))
+
+    def _rows(self) -> Iterator[tuple[int, ...]]:
+        """Each row as plain ints: indexing numpy scalars one by one costs ten times more."""
+        return zip(*(column.tolist() for column in self._columns()), strict=True)
+
+    def take(self, rows: npt.NDArray[np.bool_] | npt.NDArray[np.int64] | slice) -> Self:
+        """The rows `rows` selects (a mask, indices or a slice) of every column."""
+        return replace(
+            self, **{field.name: getattr(self, field.name)[rows] for field in fields(self)}
+        )
+
+    def where(self, keep: npt.NDArray[np.bool_]) -> Self:
+        return self.take(keep)
+
+    def last(self, count: int) -> Self:
+        """The last `count` rows (the latest)."""
+        return self.take(slice(max(0, len(self) - count), None))
+
+
+@dataclass(frozen=True)
+class Present(Columns):
+    """The casualties present at a moment, as parallel columns (codes as in the file)."""
+
     front: npt.NDArray[np.int64]
     place: npt.NDArray[np.int64]  # PLACE_NAMES index
     heading: npt.NDArray[np.int64]  # facility index: the place, or where a transit goes
     since: npt.NDArray[np.int64]
     triage: npt.NDArray[np.int64]
     category: npt.NDArray[np.int64]
-
-    def __len__(self) -> int:
-        return len(self.index)
 
     def counts(self, fronts: int) -> npt.NDArray[np.int64]:
         """[front, place code] -> casualties there."""
@@ -112,28 +145,12 @@ class Present:
         )
         return flat[: fronts * len(PLACE_NAMES)].reshape(fronts, len(PLACE_NAMES))
 
-    def where(self, keep: npt.NDArray[np.bool_]) -> Present:
-        return Present(*(column[keep] for column in self._columns()))
-
     def latest(self, limit: int) -> Present:
         """The `limit` who got to their place last (ties: lower sequence first)."""
-        order = np.lexsort((self.index, -self.since))[:limit]
-        return Present(*(column[order] for column in self._columns()))
-
-    def _columns(self) -> tuple[npt.NDArray[np.int64], ...]:
-        return (
-            self.index,
-            self.front,
-            self.place,
-            self.heading,
-            self.since,
-            self.triage,
-            self.category,
-        )
+        return self.take(np.lexsort((self.index, -self.since))[:limit])
 
     def presences(self) -> list[Presence]:
         facilities, categories, triages = playback.FACILITIES, playback.CATEGORIES, playback.TRIAGE
-        # Plain lists from here: indexing numpy scalars one by one costs ten times more.
         return [
             Presence(
                 index,
@@ -144,9 +161,7 @@ class Present:
                 triages[tri],
                 categories[cat],
             )
-            for index, front, place, heading, since, tri, cat in zip(
-                *(column.tolist() for column in self._columns()), strict=True
-            )
+            for index, front, place, heading, since, tri, cat in self._rows()
         ]
 
 
@@ -309,10 +324,9 @@ class PlaybackFile:
 
 
 @dataclass(frozen=True)
-class Steps:
+class Steps(Columns):
     """Timeline steps as parallel columns (codes as in the file; -1 for none)."""
 
-    index: npt.NDArray[np.int64]
     front: npt.NDArray[np.int64]
     time: npt.NDArray[np.int64]
     place: npt.NDArray[np.int64]
@@ -323,29 +337,8 @@ class Steps:
     next_place: npt.NDArray[np.int64]
     next_event: npt.NDArray[np.int64]
 
-    @staticmethod
-    def empty() -> Steps:
-        return Steps(*(np.zeros(0, dtype=np.int64) for _ in range(10)))
-
-    def __len__(self) -> int:
-        return len(self.index)
-
-    def where(self, keep: npt.NDArray[np.bool_]) -> Steps:
-        return Steps(*(column[keep] for column in self._columns()))
-
-    def last(self, count: int) -> Steps:
-        """The last `count` steps (the latest)."""
-        return Steps(*(column[max(0, len(self) - count) :] for column in self._columns()))
-
-    def _columns(self) -> tuple[npt.NDArray[np.int64], ...]:
-        return (
-            self.index, self.front, self.time, self.place, self.event, self.triage, self.step,
-            self.previous_place, self.next_place, self.next_event,
-        )  # fmt: skip
-
     def steps(self) -> list[Step]:
         places, events, triages = playback.FACILITIES, playback.EVENTS, playback.TRIAGE
-        columns = self._columns()
         return [
             Step(
                 index=index,
@@ -359,8 +352,8 @@ class Steps:
                 next_place=places[after] if after >= 0 else "",
                 next_event=events[following] if following >= 0 else "",
             )
-            for index, front, time, place, event, triage, step, before, after, following in zip(
-                *(column.tolist() for column in columns), strict=True
+            for (index, front, time, place, event, triage, step, before, after, following) in (
+                self._rows()
             )
         ]
 
@@ -379,37 +372,20 @@ class Request:
 
 
 @dataclass(frozen=True)
-class Requests:
-    index: npt.NDArray[np.int64]
+class Requests(Columns):
+    """9-line requests as parallel columns (places as facility codes)."""
+
     front: npt.NDArray[np.int64]
     time: npt.NDArray[np.int64]
     source: npt.NDArray[np.int64]
     destination: npt.NDArray[np.int64]
     step: npt.NDArray[np.int64]
 
-    @staticmethod
-    def empty() -> Requests:
-        return Requests(*(np.zeros(0, dtype=np.int64) for _ in range(6)))
-
-    def __len__(self) -> int:
-        return len(self.index)
-
-    def _columns(self) -> tuple[npt.NDArray[np.int64], ...]:
-        return (self.index, self.front, self.time, self.source, self.destination, self.step)
-
-    def where(self, keep: npt.NDArray[np.bool_]) -> Requests:
-        return Requests(*(column[keep] for column in self._columns()))
-
-    def last(self, count: int) -> Requests:
-        return Requests(*(column[max(0, len(self) - count) :] for column in self._columns()))
-
     def requests(self) -> list[Request]:
         places = playback.FACILITIES
         return [
             Request(index, front, time, places[source], places[destination], step)
-            for index, front, time, source, destination, step in zip(
-                *(column.tolist() for column in self._columns()), strict=True
-            )
+            for index, front, time, source, destination, step in self._rows()
         ]
 
 

@@ -1,4 +1,5 @@
-"""The ASGI application daphne serves: pages through Django's own ASGI handler.
+"""The ASGI application daphne serves: pages through medgen_site.sync_asgi (Django's handler,
+its middleware chain entered once).
 
 medgen_site/redis_pool.py keeps one Redis pool per process; without it each status poll
 opened a Redis connection (docs/architecture.md, "The status view under load").
@@ -77,3 +78,26 @@ async def test_cache_objects_share_their_redis_connections(redis_db: Any, monkey
         caches.create_connection("default").get("medgen-test-session")
 
     assert made <= 1
+
+
+async def test_a_status_poll_enters_the_sync_code_once(
+    running_job: Job, alice_client: Any, monkeypatch: Any
+) -> None:
+    # medgen_site/sync_asgi.py: the middleware chain runs in one thread, entered once,
+    # besides Django's request_started and the response's close (Django's stock handler
+    # hops to the thread and back for every middleware step: 16 for this poll).
+    from asgiref import sync
+
+    entered = 0
+    call = sync.SyncToAsync.__call__
+
+    async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal entered
+        entered += 1
+        return await call(self, *args, **kwargs)
+
+    monkeypatch.setattr(sync.SyncToAsync, "__call__", counted)
+    response = await _get(f"/jobs/{running_job.id}/status/", alice_client)
+
+    assert response.status == 200
+    assert entered <= 3, entered
