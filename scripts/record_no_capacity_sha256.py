@@ -16,7 +16,6 @@ import json
 
 import generation
 
-
 # Presets written for capacity (they exist only with it): nothing of theirs to compare.
 CAPACITY_ONLY_PRESETS = {"role2-overwhelmed"}
 
