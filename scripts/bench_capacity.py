@@ -143,7 +143,7 @@ def scaled(document: dict[str, Any], count: int) -> dict[str, Any]:
 def run(scenario: Path, out: Path, workers: int) -> tuple[float, float] | None:
     """(wall seconds, CPU seconds of every process) of one generate command."""
     command = [
-        sys.executable, "manage.py", "generate", "--scenario", str(scenario),
+        sys.executable, "-m", "generation", "--scenario", str(scenario),
         "--format", "json,csv", "--out", str(out), "--workers", str(workers), "--no-progress",
     ]  # fmt: skip
     nowhere = {

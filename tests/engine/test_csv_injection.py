@@ -7,6 +7,8 @@ import io
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import generation
 from generation.writers import formats
@@ -74,3 +76,13 @@ def test_a_comma_dash_inside_a_quoted_cell_changes_nothing() -> None:
         + ",".join(row[formats._UNIT + 1 :])
         + "\r\n"
     )
+
+
+@given(st.lists(st.text(alphabet=',"=+-@\t\r\na1 ', max_size=6), min_size=1, max_size=5))
+def test_the_row_scan_finds_every_cell_that_starts_like_a_formula(cells: list[str]) -> None:
+    # The writer checks whole rows at once and looks at cells only when the scan hits;
+    # it must hit whenever a cell starts with a formula character (quoted or not).
+    line = ",".join(f'"{cell}"' if "," in cell else cell for cell in cells)
+    starts = any(cell.startswith(formats._FORMULA_CHARACTERS) for cell in cells)
+    if starts:
+        assert formats._may_hold_formula(line, len(line))
