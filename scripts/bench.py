@@ -11,6 +11,7 @@ import argparse
 import importlib.util
 import os
 import resource
+import secrets
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,7 @@ def main(argv: list[str]) -> int:
         "--skip-all-formats", action="store_true", help="no run with every format (FHIR too)"
     )
     args = parser.parse_args(argv)
+    production_settings()
     print(f"engine: {engine_build()}")
     status = 0
     for clinical in (False, True):
@@ -50,6 +52,21 @@ def main(argv: list[str]) -> int:
         status = status or bench_script("bench_exercise")
         status = status or bench_script("bench_load")
     return status
+
+
+def production_settings() -> None:
+    """The settings every bench process (this one, workers, daphne) loads Django with.
+
+    The benches set Django up in this process one after another; the first setup wins,
+    so all of them must agree from the start: DEBUG off and one SECRET_KEY (the sessions
+    this process signs must be valid in daphne). TLS is left to a reverse proxy.
+    """
+    os.environ.update(
+        DEBUG="0",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="0",
+    )
 
 
 def engine_build() -> str:
