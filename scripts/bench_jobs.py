@@ -209,6 +209,12 @@ def _setup_django(media: Path) -> None:
     import django
 
     django.setup()
+    # In `make bench` an earlier sub-bench already set Django up in this process, with its
+    # own MEDIA_ROOT; this one's worker writes to `media`, so read files from there too
+    # (override_settings tells the storage, which caches its location).
+    from django.test.utils import override_settings
+
+    override_settings(MEDIA_ROOT=str(media)).enable()
 
 
 def _start_worker(media: Path) -> subprocess.Popen[bytes]:
