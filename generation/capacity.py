@@ -28,7 +28,6 @@ The rules (docs/scenarios.md, "Capacity of care"):
 
 from __future__ import annotations
 
-import _random
 import gc
 import heapq
 import random
@@ -40,6 +39,7 @@ from typing import Any
 from generation import journey, people, reference
 from generation.care_draws import STREAM_BITS, care_seed, draw_injury
 from generation.clock import Clock
+from generation.fastops import reseed
 from generation.injuries import CATEGORY_NAMES
 from generation.plan import BATTLE, DISEASE, KIND_MASCAL, SPECIAL_KINDS, Plan
 from generation.scenario import Capacity
@@ -71,7 +71,6 @@ _RANK = {
 # for a casualty arriving at 10:00, and all who ask at one instant are served by rank.
 _RELEASE, _DEATH, _STEP, _DISPATCH = 0, 1, 2, 3
 _MASCAL_KINDS = (KIND_MASCAL, SPECIAL_KINDS["mass_casualty"])
-_seed = _random.Random.seed
 
 
 @dataclass
@@ -490,9 +489,9 @@ class _Simulation:
         scenario = plan.scenario
         kia = scenario.mascal_kia_probability if mascal else scenario.kia_probability
         # The record's sex, from the record's own stream (sex-specific diseases).
-        _seed(rng, self.seed_base + index)
+        reseed(rng, self.seed_base + index)
         female = people.nation_and_sex(rng, tables, plan.event_front[event])[1]
-        _seed(rng, care_seed(self.seed_base, index))  # as records: the C-level seeding
+        reseed(rng, care_seed(self.seed_base, index))
         drawn = draw_injury(rng, tables, category, plan.event_warfare[event], kia, female)
         killed, _, band, _, _, _, _, precedence, disposition, delay = drawn
         onset = t0 + delay  # a biological agent: in care only once ill

@@ -6,6 +6,7 @@ compares them), but runs as C once compiled (docs/engine-api.md, internals: gene
 
 from __future__ import annotations
 
+import _random
 import math
 import random
 from collections.abc import Callable
@@ -30,6 +31,16 @@ def pick(choice: Choice[T], r: Callable[[], float]) -> T:
         else:
             low = middle + 1
     return choice.values[low]
+
+
+_C_SEED = _random.Random.seed
+
+
+def reseed(rng: random.Random, seed: int) -> None:
+    """`rng.seed(seed)` for an int: the C seeding without random.py's interpreted
+    wrapper, which adds only type checks and the reset of the cached second normal
+    draw (the engine's records never draw from gauss())."""
+    _C_SEED(rng, seed)
 
 
 def below(rng: random.Random, n: int) -> int:

@@ -16,7 +16,7 @@ from generation.care_draws import care_seed, draw_injury
 from generation.clinical import Treatment
 from generation.clock import Clock
 from generation.detail import Casualty, clinical_detail
-from generation.fastops import zero_padded
+from generation.fastops import reseed, zero_padded
 from generation.figures.tally import Tally, marked
 from generation.plan import (
     KIND_MASCAL,
@@ -120,7 +120,7 @@ class _Factory:
     def record(self, plan: Plan, index: int) -> Record:
         tables, clock, rng = self.tables, self.clock, self.rng
         # The state Random(seed_base + index) starts in, reusing one generator.
-        rng.seed(self.seed_base + index)
+        reseed(rng, self.seed_base + index)
         t0 = plan.times[index]
         event = plan.event_of[index]
         category = plan.event_category[event]
@@ -140,7 +140,7 @@ class _Factory:
             drawn = draw_injury(rng, tables, category, warfare, kia_probability, female)
         else:  # the capacity pass drew the same from this stream and made the journey
             care_rng = self.care_rng
-            care_rng.seed(care_seed(self.seed_base, index))
+            reseed(care_rng, care_seed(self.seed_base, index))
             drawn = draw_injury(care_rng, tables, category, warfare, kia_probability, female)
         (killed, mechanism, band, conditions, region, injury, triage, precedence, disposition,
          delay) = drawn  # fmt: skip

@@ -186,10 +186,10 @@ _UNIT = CSV_COLUMNS.index("unit")
 
 
 def _csv_line(row: list[str]) -> str:
-    line = f"{_cells(row[:_UNIT])},{_cell(row[_UNIT])},{_cells(row[_UNIT + 1 :])}\r\n"
-    if not _may_hold_formula(line, len(line) - 2):
-        return line  # nearly every row: one scan over the whole line
-    row = [_defused(cell) for cell in row]
+    for cell in row:
+        if cell and _formula_character(ord(cell[0])):  # rare: defuse, then write as usual
+            row = [_defused(cell) for cell in row]
+            break
     return f"{_cells(row[:_UNIT])},{_cell(row[_UNIT])},{_cells(row[_UNIT + 1 :])}\r\n"
 
 
@@ -197,23 +197,16 @@ def _csv_line(row: list[str]) -> str:
 # before one) as a formula, quoted or not; a front named `=cmd|' /C calc'!A0` is such a
 # cell. Those cells get a leading apostrophe, which spreadsheets show as text. A cell
 # that is a plain number (`-3`, `+1.5`) is left alone: it is a number, not a formula.
-# The line-wide search may also hit a comma inside a quoted cell: then the cells are
-# checked one by one and none of them changes.
+# Each cell's first character is compared as a code point: compiled, that is a few
+# machine comparisons a cell (~3 ns), where a regex over the joined line stopped at every
+# comma, and a set or startswith lookup per cell costs 6-16 times as much.
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _FORMULA_CHARACTERS = ("=", "+", "-", "@", "\t", "\r")
-_LINE_FORMULA_START = _FORMULA_CHARACTERS + tuple('"' + c for c in _FORMULA_CHARACTERS)
-# A cell after the first: a comma, perhaps a quote, one of the characters. The pattern
-# starts with a literal, which re scans for quickly; `(?:^|,)` in one pattern made every
-# position a candidate and cost ~20 us a row (a tenth of a casualty's CPU time).
-_CELL_FORMULA_START = re.compile(r',"?[=+\-@\t\r]')
 
 
-def _may_hold_formula(line: str, end: int) -> bool:
-    """Whether a cell of line[:end] may start with a formula character."""
-    return (
-        line.startswith(_LINE_FORMULA_START, 0, end)
-        or _CELL_FORMULA_START.search(line, 0, end) is not None
-    )
+def _formula_character(code: int) -> bool:
+    """Whether chr(code) is one of _FORMULA_CHARACTERS (a test holds the two together)."""
+    return code == 61 or code == 43 or code == 45 or code == 64 or code == 9 or code == 13
 
 
 def _defused(cell: str) -> str:

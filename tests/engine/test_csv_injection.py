@@ -78,11 +78,22 @@ def test_a_comma_dash_inside_a_quoted_cell_changes_nothing() -> None:
     )
 
 
-@given(st.lists(st.text(alphabet=',"=+-@\t\r\na1 ', max_size=6), min_size=1, max_size=5))
-def test_the_row_scan_finds_every_cell_that_starts_like_a_formula(cells: list[str]) -> None:
-    # The writer checks whole rows at once and looks at cells only when the scan hits;
-    # it must hit whenever a cell starts with a formula character (quoted or not).
-    line = ",".join(f'"{cell}"' if "," in cell else cell for cell in cells)
-    starts = any(cell.startswith(formats._FORMULA_CHARACTERS) for cell in cells)
-    if starts:
-        assert formats._may_hold_formula(line, len(line))
+def test_the_code_points_compared_are_the_formula_characters() -> None:
+    found = {chr(code) for code in range(0x110000) if formats._formula_character(code)}
+
+    assert found == set(formats._FORMULA_CHARACTERS)
+
+
+CELL = st.text(alphabet=',"=+-@\t\r\na1.e ', max_size=6)
+
+
+@given(st.lists(CELL, min_size=len(formats.CSV_COLUMNS), max_size=len(formats.CSV_COLUMNS)))
+def test_every_cell_that_starts_like_a_formula_is_written_as_text(cells: list[str]) -> None:
+    # Whatever the cells hold (commas, quotes, line breaks, numbers), the line reads back
+    # as the same cells, each one that starts like a formula behind an apostrophe.
+    (read,) = csv.reader(io.StringIO(formats._csv_line(cells), newline=""))
+
+    assert read == [formats._defused(cell) for cell in cells]
+    for cell, written in zip(cells, read, strict=True):
+        if cell.startswith(formats._FORMULA_CHARACTERS) and written == cell:
+            assert formats._PLAIN_NUMBER.fullmatch(cell)

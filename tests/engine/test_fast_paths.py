@@ -149,3 +149,13 @@ def test_zero_padded_and_float_text_write_what_format_and_str_write() -> None:
     for value in (-0.0, 0.0, 36.6, 36.6, 41.5, 1e-7, 1e22, 0.1 + 0.2, -3.0):
         assert fastops.float_text(value) == str(value)
     assert fastops.float_text(0.0) == "0.0" and fastops.float_text(-0.0) == "-0.0"
+
+
+def test_reseed_starts_the_stream_random_seed_starts() -> None:
+    rng = random.Random(1)
+    rng.random()
+    for seed in (0, 1, 2**22 + 5, 166563479435583 << 22, 2**70 + 3):
+        fastops.reseed(rng, seed)
+        expected = random.Random(seed)
+        assert [rng.random() for _ in range(5)] == [expected.random() for _ in range(5)]
+        assert rng.getrandbits(40) == expected.getrandbits(40)
