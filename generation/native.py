@@ -51,6 +51,8 @@ COMPILED = (
     # The figures gathered as chunks render (summary.json) and the playback records.
     "generation/playback.py",
     "generation/figures/tally.py",
+    "generation/summary.py",  # counts every record of every chunk
+    "generation/fitting.py",  # the rank and age table, as tables compile
 )
 
 

@@ -17,6 +17,7 @@ from generation import climate, reference
 from generation.alias import Alias, alias_of
 from generation.choice import Choice
 from generation.clinical import ClinicalTables, compile_clinical
+from generation.fitting import fit_to_margins
 from generation.physiology import PhysiologyTables, compile_physiology
 from generation.scenario import Scenario, Window
 
@@ -321,25 +322,15 @@ def _rank_age_table() -> dict[str, dict[int, float]]:
     ranks = {**spec["enlisted"], **spec["officer"]}
     ages = _age_profile()
     pyramid = _rank_pyramid()
-    table = {
-        rank: {
-            age: math.exp(-(((age - r["typical"]) / spread) ** 2) / 2)
-            if age >= r["min_age"]
-            else 0.0
+    seed = [
+        [
+            math.exp(-(((age - r["typical"]) / spread) ** 2) / 2) if age >= r["min_age"] else 0.0
             for age in ages
-        }
-        for rank, r in ranks.items()
-    }
-    for _ in range(_FITTING_ROUNDS):
-        for age, target in ages.items():
-            column = sum(table[rank][age] for rank in table)
-            if column > 0:
-                for rank in table:
-                    table[rank][age] *= target / column
-        for rank, row in table.items():
-            total = sum(row.values())
-            for age in row:
-                row[age] *= pyramid[rank] / total
+        ]
+        for r in ranks.values()
+    ]
+    fit_to_margins(seed, [pyramid[rank] for rank in ranks], list(ages.values()), _FITTING_ROUNDS)
+    table = {rank: dict(zip(ages, row, strict=True)) for rank, row in zip(ranks, seed, strict=True)}
     return table
 
 
