@@ -6,6 +6,8 @@ export REDIS_URL    ?= redis://127.0.0.1:6379/0
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 BENCH_N ?= 100000
+# The earlier engine `make bench` runs in turn with this one (scripts/bench_compare.py).
+export BENCH_REF ?= 12846e5
 
 .PHONY: venv native run worker test test-fast lint format bench redis test-tools migrate clean
 

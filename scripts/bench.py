@@ -44,6 +44,9 @@ def main(argv: list[str]) -> int:
     if not args.skip_all_formats:  # clinical detail with every format (FHIR ~38 KB/patient)
         count = min(args.count, ALL_FORMATS_MAX)
         status = status or bench_command(args, True, ",".join(ALL_FORMATS), count)
+    # The same runs of an earlier engine in turn with this one: what changes cost.
+    compare = ["--count", str(min(args.count, 100_000)), "--workers", str(args.workers)]
+    status = status or bench_script("bench_compare", compare)
     status = status or bench_script("bench_results", ["--count", str(min(args.count, 100_000))])
     status = status or bench_script("bench_capacity")  # the capacity pass's cost
     if not args.skip_jobs:
