@@ -9,7 +9,6 @@ section (docs/output-contract.md).
 from __future__ import annotations
 
 import gc
-from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -40,7 +39,9 @@ class Summary:
 
     def __init__(self, context: Context | None = None) -> None:
         self.total = 0
-        self.counts: dict[str, Counter[str]] = {field: Counter() for field in FIELDS}
+        # Plain dicts, not Counters: compiled, a dict's get and set are direct calls, while
+        # a Counter's item access goes through the generic protocol (and __missing__).
+        self.counts: dict[str, dict[str, int]] = {field: {} for field in FIELDS}
         self.context = context
         self.tally = Tally.empty(len(context.fronts)) if context else None
         self.sections: list[Section] = [make(context) for make in SECTIONS] if context else []
@@ -57,8 +58,10 @@ class Summary:
             counts = [self.counts[field] for field in FIELDS]
             for record in records:
                 self.total += 1
-                for field, counter in zip(FIELDS, counts, strict=True):
-                    counter[record[field] or "none"] += 1
+                for i, field in enumerate(FIELDS):
+                    counter = counts[i]
+                    key = record[field] or "none"
+                    counter[key] = counter.get(key, 0) + 1
                 for section in self.sections:
                     section.add(record)
         finally:
@@ -68,7 +71,9 @@ class Summary:
     def merge(self, other: Summary) -> None:
         self.total += other.total
         for field in FIELDS:
-            self.counts[field].update(other.counts[field])
+            counter = self.counts[field]
+            for key, count in other.counts[field].items():
+                counter[key] = counter.get(key, 0) + count
         if self.tally is not None and other.tally is not None:
             self.tally.merge(other.tally)
         for mine, theirs in zip(self.sections, other.sections, strict=True):
