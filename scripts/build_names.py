@@ -14,10 +14,11 @@ name, since they head the national frequency lists.
 
 Where those lists are too short for a large exercise (Faker's are the top 70-400 names of
 a nation), scripts/name_sources.json adds the longer name lists of other public data sets
-(FakerPHP, faker-cxx, the Latvian and Slovenian offices' top lists; each entry names its
-source and commit). Faker's weighted list stays the head of the distribution with
-`HEAD` of the mass; the rest is spread evenly over every listed name, since a top list
-leaves much of a population to rarer names (see docs/scenarios.md, "Names").
+(FakerPHP, faker-cxx, @faker-js/faker, the Latvian and Slovenian offices' top lists, the
+given names of Jörg Michael's name dictionary; each entry names its source and commit).
+Faker's weighted list stays the head of the distribution with `HEAD` of the mass; the
+rest is spread evenly over every listed name, since a top list leaves much of a
+population to rarer names (see docs/scenarios.md, "Names").
 
 Family names are written as (masculine form, feminine form, weight) so one draw gives the
 right form for either sex: Polish -ski/-ska, Czech and Slovak -ová/-á, Lithuanian married
