@@ -3,4 +3,4 @@
 Bump it whenever the output bytes for a scenario and seed change.
 """
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"

@@ -14,10 +14,11 @@ name, since they head the national frequency lists.
 
 Where those lists are too short for a large exercise (Faker's are the top 70-400 names of
 a nation), scripts/name_sources.json adds the longer name lists of other public data sets
-(FakerPHP, faker-cxx, the Latvian and Slovenian offices' top lists; each entry names its
-source and commit). Faker's weighted list stays the head of the distribution with
-`HEAD` of the mass; the rest is spread evenly over every listed name, since a top list
-leaves much of a population to rarer names (see docs/scenarios.md, "Names").
+(FakerPHP, faker-cxx, @faker-js/faker, the Latvian and Slovenian offices' top lists, the
+given names of Jörg Michael's name dictionary; each entry names its source and commit).
+Faker's weighted list stays the head of the distribution with `HEAD` of the mass; the
+rest is spread evenly over every listed name, since a top list leaves much of a
+population to rarer names (see docs/scenarios.md, "Names").
 
 Family names are written as (masculine form, feminine form, weight) so one draw gives the
 right form for either sex: Polish -ski/-ska, Czech and Slovak -ová/-á, Lithuanian married
@@ -62,7 +63,7 @@ LOCALES: dict[str, tuple[str, ...]] = {
     "ISL": ("is_IS",),
     "ITA": ("it_IT",),
     "LTU": ("lt_LT",),
-    "LUX": ("de_LU",),
+    "LUX": ("de_LU", "pt_PT", "fr_FR"),
     "LVA": ("lv_LV",),
     "MKD": ("mk_MK",),
     "NLD": ("nl_NL",),
@@ -75,6 +76,15 @@ LOCALES: dict[str, tuple[str, ...]] = {
     "SWE": ("sv_SE",),
     "TUR": ("tr_TR",),
     "USA": ("en_US",),
+}
+
+# Nations whose pooled locales stand for parts of the population: each locale's names keep
+# its share of the mass instead of adding raw weights. Luxembourg's army recruits
+# Luxembourgers and EU residents; the shares are the residents' nationalities on
+# 1 January 2024 (STATEC: Luxembourgers 52.7 %, Portuguese 13.5 %, French 7.3 %),
+# rescaled over these three.
+LOCALE_SHARES: dict[str, dict[str, float]] = {
+    "LUX": {"de_LU": 0.717, "pt_PT": 0.184, "fr_FR": 0.099},
 }
 
 # Nation -> Mimesis locale: its longer, unweighted lists add a tail of rarer names.
@@ -146,11 +156,17 @@ def build(nation: str, hand: dict[str, Any]) -> dict[str, Any]:
     male: Weighted = []
     female: Weighted = []
     family: list[tuple[str, str, float]] = []
-    for provider in providers:
+    shares = LOCALE_SHARES.get(nation, {})
+    for locale, provider in zip(locales, providers, strict=True):
         m, f = _given(provider, nation)
+        fam = _family(provider, nation)
+        if locale in shares:
+            m, f = _share(m, shares[locale]), _share(f, shares[locale])
+            total = sum(w for *_, w in fam)
+            fam = [(a, b, w * shares[locale] / total) for a, b, w in fam]
         male += m
         female += f
-        family += _family(provider, nation)
+        family += fam
     tail = _mimesis(nation)
     male = _merge(male, hand["given_names"]["male"], tail[0])
     female = _merge(female, hand["given_names"]["female"], tail[1])
@@ -207,6 +223,12 @@ def _given(provider: Any, nation: str) -> tuple[Weighted, Weighted]:
     male = [(_latin(n, nation), w) for n, w in _weighted(provider.first_names_male)]
     female = [(_latin(n, nation), w) for n, w in _weighted(provider.first_names_female)]
     return male, female
+
+
+def _share(names: Weighted, share: float) -> Weighted:
+    """The names rescaled to hold `share` of the mass between them."""
+    total = sum(w for _, w in names)
+    return [(n, w * share / total) for n, w in names]
 
 
 def _weighted(names: Any) -> Weighted:
