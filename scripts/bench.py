@@ -19,6 +19,8 @@ import threading
 import time
 from pathlib import Path
 
+from proc_tree import pss_kb, tree  # scripts/: the folder of the script run
+
 ROOT = Path(__file__).resolve().parents[1]
 ALL_FORMATS = ("json", "ndjson", "csv", "fhir")
 ALL_FORMATS_MAX = 100_000  # a million FHIR bundles would be ~38 GB of disk
@@ -140,34 +142,11 @@ class PssSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._stop_event.wait(self.INTERVAL):
-            self.peak = max(self.peak, sum(_pss(pid) for pid in _tree(self.pid)))
+            self.peak = max(self.peak, sum(pss_kb(pid) for pid in tree(self.pid)))
 
     def stop(self) -> None:
         self._stop_event.set()
         self.join()
-
-
-def _tree(root: int) -> list[int]:
-    pids, frontier = [root], [root]
-    while frontier:
-        parent = frontier.pop()
-        try:
-            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
-        except OSError:
-            continue
-        pids.extend(int(c) for c in children)
-        frontier.extend(int(c) for c in children)
-    return pids
-
-
-def _pss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def bench_jobs() -> int:

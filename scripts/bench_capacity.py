@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from proc_tree import cpu_seconds, tree  # scripts/: the folder of the script run
+
 ROOT = Path(__file__).resolve().parents[1]
 PRESET = "artillery-high-intensity"
 MAX_COUNT = 100_000
@@ -84,8 +86,8 @@ class CpuSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._stop_event.wait(0.1):
-            for pid in _tree(self.pid):
-                seconds = _cpu_seconds(pid)
+            for pid in tree(self.pid):
+                seconds = cpu_seconds(pid)
                 if seconds is not None:
                     self.seen[pid] = max(self.seen.get(pid, 0.0), seconds)
 
@@ -93,27 +95,6 @@ class CpuSampler(threading.Thread):
         self._stop_event.set()
         self.join()
         return sum(self.seen.values())
-
-
-def _tree(root: int) -> list[int]:
-    pids, frontier = [root], [root]
-    while frontier:
-        parent = frontier.pop()
-        try:
-            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
-        except OSError:
-            continue
-        pids.extend(int(c) for c in children)
-        frontier.extend(int(c) for c in children)
-    return pids
-
-
-def _cpu_seconds(pid: int) -> float | None:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def scaled(document: dict[str, Any], count: int) -> dict[str, Any]:
