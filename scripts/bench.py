@@ -167,6 +167,7 @@ def bench_script(name: str, argv: list[str] | None = None) -> int:
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # a dataclass looks its module up while it is created
     spec.loader.exec_module(module)
     return int(module.main(argv or []))
 
