@@ -60,7 +60,7 @@ test: lint native redis test-tools
 test-fast: native
 	$(PY) -m pytest tests/engine
 
-bench: native
+bench: migrate native  # the job path and the web benches need the database
 	$(PY) scripts/bench.py --count $(BENCH_N)
 
 clean:
