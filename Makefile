@@ -60,7 +60,10 @@ test: lint native redis test-tools
 test-fast: native
 	$(PY) -m pytest tests/engine
 
-bench: migrate native  # the job path and the web benches need the database
+# The job path and the web benches need the database; migrate runs with development
+# settings (no SECRET_KEY needed), the bench itself with production ones (scripts/bench.py).
+bench: export DEBUG ?= 1
+bench: migrate native
 	$(PY) scripts/bench.py --count $(BENCH_N)
 
 clean:
