@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from generation.presets import load_preset, preset_catalog
-from generation.runner import Progress, Result, generate
+from generation.runner import CHUNK_SIZE, Progress, Result, generate
 from generation.scenario import Scenario, ScenarioError
 from generation.seeds import resolve_seed
 from generation.validation import load_scenario_json, parse_scenario
@@ -58,7 +58,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
         "--format", default="json,csv", help="comma-separated: json,csv,ndjson,fhir"
     )
     parser.add_argument("--out", type=Path, help="output directory (created if missing)")
-    parser.add_argument("--chunk-size", type=int, default=1000, help="patients per chunk")
+    parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, help="patients per chunk")
     parser.add_argument("--workers", type=int, default=cpu_count(), help="processes")
     parser.add_argument(
         "--no-clinical",

@@ -56,13 +56,22 @@ class Cancelled(Exception):
     """`should_stop` asked to stop; files already opened were closed, not completed."""
 
 
+# Patients per chunk unless told otherwise. A chunk's records live as Python objects until
+# every format has written them: at 1000 patients that is tens of MB, far beyond the CPU's
+# caches, so each format read them back from memory; at 250 they are still near when the
+# formats run. Measured on 100K with clinical detail: 1 process 25-35 % less time than
+# with 1000 (100 was faster still alone), 2 workers ~12 % (250 was best: per-chunk
+# overheads grow). The bytes written never depend on it.
+CHUNK_SIZE = 250
+
+
 def generate(
     scenario: Scenario,
     *,
     seed: int,
     sink: Sink,
     formats: Sequence[str] = ("json", "csv"),
-    chunk_size: int = 1000,
+    chunk_size: int = CHUNK_SIZE,
     workers: int = 1,
     on_progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,

@@ -268,7 +268,9 @@ MEDGEN_USER_MAX_PATIENTS_PER_DAY = env_int("MEDGEN_USER_MAX_PATIENTS_PER_DAY", 2
 # A job starts only with this much free space under MEDIA_ROOT plus its estimated size,
 # and fails cleanly when a write would leave less than the reserve (jobs.runs.space).
 MEDGEN_MIN_FREE_BYTES = env_int("MEDGEN_MIN_FREE_BYTES", 1024**3)
-MEDGEN_CHUNK_SIZE = env_int("MEDGEN_CHUNK_SIZE", 1000)
+# Patients per engine chunk: the engine's own default (generation.runner.CHUNK_SIZE says
+# why; a test holds the two together).
+MEDGEN_CHUNK_SIZE = env_int("MEDGEN_CHUNK_SIZE", 250)
 # Request bodies over this are refused (413) before they are read (medgen_site.body_limit):
 # a scenario file is at most 1 MB, a form post a few KB. 0 turns the check off.
 MEDGEN_MAX_REQUEST_BYTES = env_int("MEDGEN_MAX_REQUEST_BYTES", 3 * 1024 * 1024)

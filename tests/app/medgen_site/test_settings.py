@@ -73,3 +73,22 @@ def test_the_tests_use_their_own_redis_database(settings: Any) -> None:
     assert [h["address"] for h in settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]] == [
         settings.REDIS_URL
     ]
+
+
+def test_jobs_chunk_as_the_engine_does_unless_told() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "MEDGEN_CHUNK_SIZE"}
+    code = (
+        "import medgen_site.settings as s, generation.runner as r;"
+        "print(s.MEDGEN_CHUNK_SIZE, r.CHUNK_SIZE)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    site, engine = done.stdout.split()
+    assert site == engine
