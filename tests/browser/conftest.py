@@ -10,6 +10,7 @@ Redis database 14 holds the queue and the channel layer, flushed before and afte
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -173,6 +174,31 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+SHOTS = ROOT / "test-output" / "screenshots"  # screenshots for people to look at
+
+
+def open_page(
+    owner: Any, errors: list[str] | None = None, timeout_ms: int = 30_000, **options: Any
+) -> tuple[Any, list[str]]:
+    """A new page of `owner` (the browser or a context; `options` go to new_page) and the
+    list its uncaught script errors go to: `errors`, when pages of a test share one.
+    Every test asserts the list empty at its end."""
+    page = owner.new_page(**options)
+    page.set_default_timeout(timeout_ms)
+    caught = [] if errors is None else errors
+    page.on("pageerror", lambda error: caught.append(str(error)))
+    return page, caught
+
+
+def log_in(page: Any, live: Any, path: str = "/jobs/new/") -> None:
+    """Open `path`, log in on the login page it sends us to, and wait to be back."""
+    page.goto(f"{live.url}{path}")
+    page.fill("input[name=username]", live.username)
+    page.fill("input[name=password]", live.password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(path) + "$"))
 
 
 def wait_until(page: Any, predicate: str, seconds: float = 30) -> None:

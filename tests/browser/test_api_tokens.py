@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import log_in, open_page
+
 pytestmark = pytest.mark.browser
 
 
@@ -29,15 +31,8 @@ def _api_status(url: str, token: str, method: str = "GET", body: Any = None) -> 
 
 def test_it_creates_uses_and_revokes_a_token(live: Any, browser: Any, tmp_path: Path) -> None:
     shots = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live.url}/tokens/")
-    page.fill("input[name=username]", live.username)
-    page.fill("input[name=password]", live.password)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/tokens/"))
+    page, errors = open_page(browser, timeout_ms=20_000, viewport={"width": 1280, "height": 900})
+    log_in(page, live, "/tokens/")
 
     page.fill("#id_name", "nightly exercise script")
     page.check("input[name=scope][value=write]")

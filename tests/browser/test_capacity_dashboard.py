@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import wait_until
-from tests.browser.test_results import log_in
+from tests.browser.conftest import SHOTS, log_in, open_page, wait_until
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 # Per chart: the names of its series, from ECharts itself.
 SERIES = """name => echarts.getInstanceByDom(document.querySelector(`[data-chart="${name}"]`))
   .getOption().series.map(s => s.name)"""
@@ -24,10 +21,7 @@ SERIES = """name => echarts.getInstanceByDom(document.querySelector(`[data-chart
 
 def test_capacity_lines_on_the_dashboard(live: Any, browser: Any) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(30_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = open_page(browser, viewport={"width": 1280, "height": 900})
     log_in(page, live)
     page.select_option("#preset-select", "role2-overwhelmed")
     page.click("#preset-load")

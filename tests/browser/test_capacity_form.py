@@ -3,23 +3,17 @@ and emptied by one without capacity. A screenshot goes to test-output/screenshot
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.test_results import log_in
+from tests.browser.conftest import SHOTS, log_in, open_page
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-
 
 def test_presets_fill_and_clear_the_capacity_section(live: Any, browser: Any) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = open_page(browser, timeout_ms=20_000, viewport={"width": 1280, "height": 900})
     log_in(page, live)
     section = page.locator("#settings-capacity")
     assert section.get_attribute("open") is None

@@ -16,10 +16,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ROOT, wait_until
+from tests.browser.conftest import ROOT, SHOTS, open_page, wait_until
 
 pytestmark = pytest.mark.browser
-SHOTS = ROOT / "test-output" / "screenshots"
 ZONE = timezone(timedelta(hours=2))  # the scenario starts at 06:00+02:00
 ARRIVED = "#col-arriving .entry, #col-present .entry"
 JOB = """
@@ -69,10 +68,7 @@ def test_a_live_exercise_reaches_the_r1_board_and_marks_reach_control(
     job_id = make_job(live)
     worker = live.start_worker()
     control = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = control.new_page()
-    page.set_default_timeout(30_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = open_page(control)
 
     # 1. Log in, wait for the job, create a x60 run from just before a busy spell at R1.
     page.goto(f"{live.url}/jobs/{job_id}/")
@@ -100,9 +96,7 @@ def test_a_live_exercise_reaches_the_r1_board_and_marks_reach_control(
 
     # 3. A participant opens the board in a browser of their own: no login.
     participant = browser.new_context(viewport={"width": 1280, "height": 900})
-    board = participant.new_page()
-    board.set_default_timeout(30_000)
-    board.on("pageerror", lambda error: errors.append(str(error)))
+    board, _ = open_page(participant, errors)
     board.goto(link)
     assert board.text_content("#board-title") == "Role 1"
     wait_until(board, "() => document.getElementById('clock-status').textContent === 'Not started'")

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import log_in, open_page
+
 pytestmark = pytest.mark.browser
 
 PATIENTS = 240
@@ -29,18 +31,12 @@ def test_it_generates_a_preset_job_live_and_downloads_the_zip(
     live: Any, browser: Any, tmp_path: Path
 ) -> None:
     context = browser.new_context(accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = open_page(context, timeout_ms=20_000)
 
     # 1. Log in; the login page sends us on to the form.
     page.goto(f"{live.url}/jobs/new/")
     assert "/accounts/login/" in page.url
-    page.fill("input[name=username]", live.username)
-    page.fill("input[name=password]", live.password)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/jobs/new/"))
+    log_in(page, live)
 
     # 2. Fill the form from a preset (instantly, no reload), then change the size.
     page.evaluate("window.__sameForm = true")

@@ -17,25 +17,16 @@ import openpyxl
 import pytest
 
 from generation.figures.from_records import TimeReader
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import SHOTS, log_in, open_page, wait_until
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-output" / "screenshots"
 PATIENTS = 600
 MINUTE = 3 * 24 * 60 + 7 * 60  # day 4, 07:00 after the start
 # Per chart: drawn (data-rendered), the total it was drawn with, its canvas or svg.
 CHART_TOTALS = """els => Object.fromEntries(els.map(e => [e.dataset.chart, [
   e.dataset.rendered, Number(e.dataset.total), e.querySelectorAll("canvas, svg").length]]))"""
-
-
-def log_in(page: Any, live: Any) -> None:
-    page.goto(f"{live.url}/jobs/new/")
-    page.fill("input[name=username]", live.username)
-    page.fill("input[name=password]", live.password)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/jobs/new/"))
 
 
 def place_at(record: dict[str, Any], second: int, reader: TimeReader) -> str | None:
@@ -51,10 +42,7 @@ def place_at(record: dict[str, Any], second: int, reader: TimeReader) -> str | N
 def test_dashboard_playback_msel_and_report(live: Any, browser: Any, tmp_path: Path) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = open_page(context)
     log_in(page, live)
 
     # A three-front, eight-day job with clinical detail, run by a real worker.
