@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import generation
-from generation.scenario import Capacity
+from generation.scenario import PRECEDENCES, Capacity, Lift
 
 MINUTES_A_DAY = 24 * 60
 ROLE_NAMES = {"R1": "Role 1", "R2": "Role 2", "R3": "Role 3"}
@@ -22,8 +22,24 @@ REQUEST_LEGS = ("POI-R1", "R1-R2")
 
 
 def capacity_lines(scenario: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """{"beds": {role: line}, "surgery_per_day": {role: line}, "lift_per_hour": {leg: line}}
-    with line = {"value", "label"}; None for a scenario without capacity."""
+    """{"beds": {role: line}, "surgery_per_day": {role: line}, "lift_per_hour": {leg: line},
+    "lift_further_back": [label]} with line = {"value", "label"}; None for a scenario
+    without capacity."""
+    parsed = _parsed_capacity(scenario)
+    if parsed is None:
+        return None
+    capacity, fronts = parsed
+    return {
+        "beds": _beds(capacity, fronts),
+        "surgery_per_day": _surgery(capacity, fronts),
+        "lift_per_hour": _lift(capacity, fronts),
+        "lift_further_back": _lift_further_back(capacity, fronts),
+    }
+
+
+def _parsed_capacity(scenario: Mapping[str, Any] | None) -> tuple[Capacity, int] | None:
+    """The scenario's capacity and how many fronts each size counts for (summed over the
+    fronts with scope "front"); None without capacity."""
     if not scenario:
         return None
     try:
@@ -33,12 +49,7 @@ def capacity_lines(scenario: Mapping[str, Any] | None) -> dict[str, Any] | None:
     capacity = parsed.capacity
     if capacity is None:
         return None
-    fronts = len(parsed.fronts) if capacity.scope == "front" else 1
-    return {
-        "beds": _beds(capacity, fronts),
-        "surgery_per_day": _surgery(capacity, fronts),
-        "lift_per_hour": _lift(capacity, fronts),
-    }
+    return capacity, len(parsed.fronts) if capacity.scope == "front" else 1
 
 
 def _times(fronts: int) -> str:
@@ -68,22 +79,46 @@ def _surgery(capacity: Capacity, fronts: int) -> dict[str, dict[str, Any]]:
 
 
 def _lift(capacity: Capacity, fronts: int) -> dict[str, dict[str, Any]]:
-    """Vehicles x patients a trip x trips an hour (60 / turnaround), over all modes."""
-    lines = {}
-    for leg, modes in capacity.lift:
-        if leg not in REQUEST_LEGS:
-            continue
-        per_hour = round(
-            fronts
-            * sum(m.vehicles * m.patients_per_trip * 60 / m.turnaround_minutes for m in modes),
-            1,
-        )
-        shown_leg = leg.replace("-", "→")
-        lines[leg] = {
-            "value": per_hour,
-            "label": f"{shown_leg} lift {_number(per_hour)} patients/h{_times(fronts)}",
-        }
-    return lines
+    """Vehicles x patients a trip x trips an hour (60 / turnaround), over all modes, for
+    the legs the requests chart counts. A mode that carries only some precedences (air:
+    urgent and urgent surgical by default) is named in the label with its share, so the
+    line is not read as lift for every request."""
+    return {
+        leg: _lift_line(leg, modes, fronts) for leg, modes in capacity.lift if leg in REQUEST_LEGS
+    }
+
+
+def _lift_further_back(capacity: Capacity, fronts: int) -> list[str]:
+    """Labels of the lift on legs behind Role 1 (R2-R3, R3-R4), which no chart counts
+    requests for: said under the evacuation chart instead of drawn on it."""
+    return [
+        _lift_line(leg, modes, fronts)["label"]
+        for leg, modes in capacity.lift
+        if leg not in REQUEST_LEGS
+    ]
+
+
+def _lift_line(leg: str, modes: tuple[Lift, ...], fronts: int) -> dict[str, Any]:
+    per_mode = [
+        (mode, fronts * mode.vehicles * mode.patients_per_trip * 60 / mode.turnaround_minutes)
+        for mode in modes
+    ]
+    per_hour = round(sum(rate for _, rate in per_mode), 1)
+    restricted = [
+        f"{mode.mode} {_number(round(rate, 1))} for {_precedences(mode.precedences)} only"
+        for mode, rate in per_mode
+        if set(mode.precedences) != set(PRECEDENCES)
+    ]
+    shown_leg = leg.replace("-", "→")
+    label = f"{shown_leg} lift {_number(per_hour)} patients/h{_times(fronts)}"
+    return {
+        "value": per_hour,
+        "label": label + (f" ({'; '.join(restricted)})" if restricted else ""),
+    }
+
+
+def _precedences(precedences: tuple[str, ...]) -> str:
+    return ", ".join(name.replace("_", " ") for name in PRECEDENCES if name in precedences)
 
 
 def _number(value: float) -> str:

@@ -32,7 +32,13 @@ def test_capacity_lines_on_the_dashboard(live: Any, browser: Any) -> None:
     page.wait_for_selector("[data-dashboard][data-ready=true]", timeout=120_000)
 
     assert "R2 surgical capacity 12/day" in page.evaluate(SERIES, "surgery")
-    assert "POI→R1 lift 27.3 patients/h" in page.evaluate(SERIES, "evacuation")
+    lift = "POI→R1 lift 27.3 patients/h (air 6 for urgent, urgent surgical only)"
+    assert lift in page.evaluate(SERIES, "evacuation")
+    help_text = page.text_content("#chart-evacuation .chart-help") or ""
+    assert (
+        "Lift further back, for moves this chart does not count: R2→R3 lift 7 patients/h"
+        in help_text
+    )
     assert not any("beds" in name for name in page.evaluate(SERIES, "load"))  # arrivals view
     page.select_option("[data-view=loadShow]", "present")
     wait_until(page, "() => echarts.getInstanceByDom(document.querySelector('[data-chart=load]'))"

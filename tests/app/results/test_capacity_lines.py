@@ -42,10 +42,26 @@ def test_the_lines_are_the_scenarios_limits_in_the_charts_units() -> None:
         "R2": {"value": 32.0, "label": "R2 surgical capacity 32/day"},
         "R3": {"value": 27.0, "label": "R3 surgical capacity 27/day"},
     }
-    # 5 x 4 x 60/120 + 1 x 6 x 60/60 = 16 patients an hour
+    # 5 x 4 x 60/120 + 1 x 6 x 60/60 = 16 patients an hour; the air ambulance carries only
+    # the urgent (care.json's default), so the label says so
     assert lines["lift_per_hour"] == {
-        "POI-R1": {"value": 16.0, "label": "POI→R1 lift 16 patients/h"}
+        "POI-R1": {
+            "value": 16.0,
+            "label": "POI→R1 lift 16 patients/h (air 6 for urgent, urgent surgical only)",
+        }
     }
+    # R2-R3 is a move no chart counts requests for: 2 x 4 a trip x 60/180 min
+    assert lines["lift_further_back"] == ["R2→R3 lift 2.7 patients/h"]
+
+
+def test_a_lift_for_every_precedence_is_not_qualified() -> None:
+    air = {"vehicles": 2, "precedences": ["urgent", "urgent_surgical", "priority", "routine"]}
+    lines = capacity_lines(scenario(capacity={"lift": {"R1-R2": {"air": air}}}))
+
+    assert lines is not None
+    # 2 x 6 a trip x 60/75 min
+    assert lines["lift_per_hour"]["R1-R2"]["label"] == "R1→R2 lift 9.6 patients/h"
+    assert lines["lift_further_back"] == []
 
 
 def test_capacity_per_front_is_summed_over_the_fronts() -> None:
@@ -79,4 +95,5 @@ def test_the_figures_carry_the_lines_only_for_a_job_with_capacity(
     assert alice_client.get(f"/jobs/{unlimited.id}/figures.json").json()["capacity"] is None
     page = alice_client.get(f"/jobs/{limited.id}/").content.decode()
     assert "Dashed lines: cases a day the scenario's surgical teams can do" in page
+    assert "Lift further back, for moves this chart does not count: R2→R3 lift 2.7" in page
     assert "Dashed lines" not in alice_client.get(f"/jobs/{unlimited.id}/").content.decode()
